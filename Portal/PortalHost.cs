@@ -1,0 +1,109 @@
+using System.Text.Json.Serialization;
+using Jakamo.Portal.Api;
+using Jakamo.Portal.Components;
+using Jakamo.Portal.Core;
+using Jakamo.Portal.Core.Data;
+using Jakamo.Portal.Core.Demo;
+using Jakamo.Portal.Features.Account;
+using Jakamo.Portal.Features.Companies;
+using Jakamo.Portal.Features.Firewall;
+using Jakamo.Portal.Features.Integrations;
+using Jakamo.Portal.Features.Profile;
+using Jakamo.Portal.Features.Webhooks;
+using Jakamo.Portal.Security;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+using Scalar.AspNetCore;
+
+namespace Jakamo.Portal;
+
+/// <summary>Wires the web host: everything Program.cs calls.</summary>
+public static class PortalHost
+{
+    public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddPortalCore(builder.Configuration, builder.Environment.ContentRootPath);
+        services.AddPortalAuthentication();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
+        services.AddMudServices();
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<PortalExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            o.SerializerOptions.AllowTrailingCommas = false;
+        });
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Jakamo Portal management API";
+            document.Info.Description = "Authenticate with a personal API token: Authorization: Bearer <token>. Errors are RFC 9457 problem details.";
+            return Task.CompletedTask;
+        }));
+        services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database");
+        return builder;
+    }
+
+    /// <summary>Migrates and seeds the database, then prints the demo logins in demo mode.</summary>
+    public static async Task InitializePortalAsync(this WebApplication app)
+    {
+        await PortalInitializer.InitializeAsync(app.Services);
+        if (app.Services.GetRequiredService<IOptions<PortalStartupOptions>>().Value.Demo.Enabled)
+        {
+            // Written to the console, not the log: demo passwords must not reach log sinks.
+            Console.WriteLine();
+            Console.WriteLine("  Jakamo Portal demo mode. Sign in with one of these demo logins:");
+            foreach (var login in PortalInitializer.DemoLogins)
+            {
+                Console.WriteLine($"    {login.Role,-14} {login.Company,-22} {login.Email,-32} {login.Password}");
+            }
+
+            Console.WriteLine();
+        }
+    }
+
+    public static WebApplication MapPortal(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+
+        app.UseStatusCodePages(async context =>
+        {
+            // Empty API errors (401, 403, 404, 405, 415) get a problem-details body; pages keep their own.
+            if (PortalAuthentication.IsApiRequest(context.HttpContext.Request))
+            {
+                await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>()
+                    .TryWriteAsync(new ProblemDetailsContext { HttpContext = context.HttpContext });
+            }
+        });
+
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMustChangePasswordGate();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAccountEndpoints();
+        app.MapWebhooksApi();
+        app.MapIntegrationsApi();
+        app.MapCompaniesApi();
+        app.MapFirewallApi();
+        app.MapTokensApi();
+        app.MapOpenApi();
+        app.MapScalarApiReference(o => o.WithTitle("Jakamo Portal API"));
+        app.MapHealthChecks("/healthz");
+        return app;
+    }
+}

@@ -1,0 +1,1 @@
+// Kept for small page helpers; Blazor and MudBlazor load their own scripts.
