@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. Installs what is missing first: Debian's Chromium for the browser tests
+# (through apt) and the local dotnet tools; NuGet packages are restored by dotnet itself.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Chromium from Debian for the browser tests..."
+  sudo_cmd=""
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+fi
+
+dotnet tool restore >/dev/null
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test Jakamo.Portal.sln "$@" 2>&1 | tee "$log" || status=$?
+
+# One plain closing line for CI: "N passed, N failed".
+awk '/(Passed|Failed)! +- +Failed:/ {
+       gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1) }
+     } END { printf "%d passed, %d failed\n", p, f }' "$log"
+exit "$status"
