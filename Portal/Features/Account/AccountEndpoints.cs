@@ -1,5 +1,6 @@
 using Jakamo.Portal.Core.Security;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Jakamo.Portal.Features.Account;
 
@@ -8,8 +9,8 @@ internal static class AccountEndpoints
 {
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
-        // A form post with the antiforgery token; Blazor's antiforgery middleware validates it.
-        app.MapPost("/account/logout", async (SignInManager<PortalUser> signIn) =>
+        // A form post carrying the antiforgery token; binding from the form makes the middleware validate it.
+        app.MapPost("/account/logout", async ([FromForm] string? returnUrl, SignInManager<PortalUser> signIn) =>
         {
             await signIn.SignOutAsync();
             return TypedResults.LocalRedirect("~/account/login");
