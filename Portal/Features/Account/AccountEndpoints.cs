@@ -1,4 +1,5 @@
 using Jakamo.Portal.Core.Security;
+using Jakamo.Portal.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 
@@ -18,7 +19,10 @@ internal static class AccountEndpoints
         return app;
     }
 
-    /// <summary>Keeps a user with a one-time password on the change-password page until they choose their own.</summary>
+    /// <summary>
+    /// Keeps a user with a one-time password on the change-password page until they choose their own.
+    /// API calls are left alone: a program can't follow a redirect to a page.
+    /// </summary>
     public static IApplicationBuilder UseMustChangePasswordGate(this IApplicationBuilder app) =>
         app.Use(async (context, next) =>
         {
@@ -28,6 +32,7 @@ internal static class AccountEndpoints
                 && !path.StartsWithSegments("/_framework")
                 && !path.StartsWithSegments("/_content")
                 && !path.StartsWithSegments("/_blazor")
+                && !PortalAuthentication.IsApiRequest(context.Request)
                 && HttpMethods.IsGet(context.Request.Method)
                 && !Path.HasExtension(path.Value))
             {
