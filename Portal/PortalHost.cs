@@ -83,8 +83,21 @@ public static class PortalHost
             // Empty API errors (401, 403, 404, 405, 415) get a problem-details body; pages keep their own.
             if (PortalAuthentication.IsApiRequest(context.HttpContext.Request))
             {
-                await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>()
-                    .TryWriteAsync(new ProblemDetailsContext { HttpContext = context.HttpContext });
+                var status = context.HttpContext.Response.StatusCode;
+                await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails =
+                    {
+                        Detail = status switch
+                        {
+                            StatusCodes.Status401Unauthorized => "Sign in, or send a personal API token as 'Authorization: Bearer <token>'.",
+                            StatusCodes.Status403Forbidden => "Your role does not allow this. Support routes need a Jakamo support user.",
+                            StatusCodes.Status404NotFound => "There is nothing at this address. See /openapi/v1.json for the API.",
+                            _ => null,
+                        },
+                    },
+                });
             }
         });
 

@@ -82,7 +82,8 @@ public static class WebhookRules
         var unknown = eventTypes.Where(e => !EventTypeCatalog.IsKnown(e)).ToList();
         if (unknown.Count > 0)
         {
-            errors.Add(nameof(WebhookInput.EventTypes), $"Unknown event type: {string.Join(", ", unknown.Take(5))}.");
+            var names = unknown.Take(5).Select(e => string.IsNullOrWhiteSpace(e) ? "(empty)" : e);
+            errors.Add(nameof(WebhookInput.EventTypes), $"Unknown event type: {string.Join(", ", names)}. Known types: {string.Join(", ", EventTypeCatalog.All.Select(t => t.Name))}.");
         }
     }
 

@@ -82,7 +82,7 @@ public sealed class WebhookService(
 
         await db.InTransactionAsync(async cancel =>
         {
-            await SaveAsync(db, cancel);
+            await SaveAsync(db, webhook, cancel);
             audit.Record(db, actor, companyId, Entity, webhook.Id, "Created", $"Created webhook '{webhook.Name}' → {webhook.PayloadUrl}");
             return await db.SaveChangesAsync(cancel);
         }, ct);
@@ -98,7 +98,7 @@ public sealed class WebhookService(
         var newSecret = await ApplyAsync(db, company.WebhookIntegrationId, webhook, input, isNew: false, ct);
         webhook.UpdatedAt = time.GetUtcNow().UtcDateTime;
         audit.Record(db, actor, webhook.CompanyId, Entity, webhook.Id, "Updated", $"Updated webhook '{webhook.Name}' → {webhook.PayloadUrl}");
-        await SaveAsync(db, ct);
+        await SaveAsync(db, webhook, ct);
         return new WebhookSaveResult(await GetAsync(actor, webhook.Id, ct), newSecret);
     }
 
@@ -127,8 +127,7 @@ public sealed class WebhookService(
         WebhookRules.ValidateName(name, errors);
         if (errors.IsEmpty)
         {
-            var nameTaken = await db.Webhooks.AnyAsync(w => w.CompanyId == webhook.CompanyId && w.Id != webhook.Id && w.Name == name, ct);
-            if (nameTaken)
+            if (await NameTakenAsync(db, webhook, name!, ct))
             {
                 errors.Add(nameof(WebhookInput.Name), $"Your company already has a webhook named '{name}'.");
             }
@@ -285,7 +284,14 @@ public sealed class WebhookService(
         }
     }
 
-    private static async Task SaveAsync(PortalDbContext db, CancellationToken ct)
+    /// <summary>Names are unique within a company, whatever their case, on every provider.</summary>
+    private static Task<bool> NameTakenAsync(PortalDbContext db, Webhook webhook, string name, CancellationToken ct)
+    {
+        var lower = name.ToLowerInvariant();
+        return db.Webhooks.AnyAsync(w => w.CompanyId == webhook.CompanyId && w.Id != webhook.Id && w.Name.ToLower() == lower, ct);
+    }
+
+    private static async Task SaveAsync(PortalDbContext db, Webhook webhook, CancellationToken ct)
     {
         try
         {
@@ -293,8 +299,13 @@ public sealed class WebhookService(
         }
         catch (DbUpdateException)
         {
-            // Two saves raced past the uniqueness check; the index caught it.
-            throw new PortalValidationException(nameof(WebhookInput.Name), "Your company already has a webhook with this name.");
+            // Two saves raced past the uniqueness check and the index caught the second.
+            if (await NameTakenAsync(db, webhook, webhook.Name, ct))
+            {
+                throw new PortalValidationException(nameof(WebhookInput.Name), $"Your company already has a webhook named '{webhook.Name}'.");
+            }
+
+            throw;
         }
     }
 

@@ -6,37 +6,32 @@ using Jakamo.Portal.Tests.Infrastructure;
 namespace Jakamo.Portal.Tests.Api;
 
 /// <summary>Sign-in over real HTTP: antiforgery, lockout and the one-time password of a new company admin.</summary>
-public sealed class SignInTests(SignInTests.App app) : IClassFixture<SignInTests.App>
+public sealed class SignInTests(PortalAppFixture fixture) : IClassFixture<PortalAppFixture>
 {
-    public sealed class App : IDisposable
-    {
-        public PortalAppFactory Factory { get; } = new();
-
-        public void Dispose() => Factory.Dispose();
-    }
+    private readonly PortalAppFactory _app = fixture.App;
 
     [Fact]
     public async Task SignIn_WithoutTheAntiforgeryToken_IsRefused()
     {
         var admin = await NewAdminAsync();
-        using var session = new BrowserlessSession(app.Factory.BaseAddress);
+        using var session = new BrowserlessSession(_app.BaseAddress);
 
         var response = await session.PostFormAsync("account/login", "login",
             new Dictionary<string, string> { ["Input.Email"] = admin.Email, ["Input.Password"] = admin.OneTimePassword }, withAntiforgery: false);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.DoesNotContain(session.Cookies.GetCookies(app.Factory.BaseAddress), c => c.Name == "jakamo.portal");
+        Assert.DoesNotContain(session.Cookies.GetCookies(_app.BaseAddress), c => c.Name == "jakamo.portal");
     }
 
     [Fact]
     public async Task NewAdmin_MustChangeTheOneTimePassword_BeforeUsingThePortal()
     {
         var admin = await NewAdminAsync();
-        using var session = new BrowserlessSession(app.Factory.BaseAddress);
+        using var session = new BrowserlessSession(_app.BaseAddress);
 
         var signIn = await session.SignInAsync(admin.Email, admin.OneTimePassword);
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
-        Assert.StartsWith("/account/change-password", signIn.Headers.Location!.PathAndQuery(app.Factory.BaseAddress), StringComparison.Ordinal);
+        Assert.StartsWith("/account/change-password", signIn.Headers.Location!.PathAndQuery(_app.BaseAddress), StringComparison.Ordinal);
 
         var webhooks = await session.Client.GetAsync(new Uri("webhooks", UriKind.Relative));
         Assert.Equal("/account/change-password", webhooks.Headers.Location?.OriginalString);
@@ -52,7 +47,7 @@ public sealed class SignInTests(SignInTests.App app) : IClassFixture<SignInTests
         var page = await session.Client.GetAsync(new Uri("webhooks", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
 
-        using var again = new BrowserlessSession(app.Factory.BaseAddress);
+        using var again = new BrowserlessSession(_app.BaseAddress);
         var withOldPassword = await again.SignInAsync(admin.Email, admin.OneTimePassword);
         Assert.Equal(HttpStatusCode.OK, withOldPassword.StatusCode);
         Assert.Contains("The e-mail or password is wrong.", await withOldPassword.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -62,7 +57,7 @@ public sealed class SignInTests(SignInTests.App app) : IClassFixture<SignInTests
     public async Task Account_IsLockedOut_AfterFiveFailedSignIns()
     {
         var admin = await NewAdminAsync();
-        using var session = new BrowserlessSession(app.Factory.BaseAddress);
+        using var session = new BrowserlessSession(_app.BaseAddress);
 
         for (var attempt = 0; attempt < 5; attempt++)
         {
@@ -73,13 +68,13 @@ public sealed class SignInTests(SignInTests.App app) : IClassFixture<SignInTests
         var right = await session.SignInAsync(admin.Email, admin.OneTimePassword);
         Assert.Equal(HttpStatusCode.OK, right.StatusCode);
         Assert.Contains("locked", await right.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain(session.Cookies.GetCookies(app.Factory.BaseAddress), c => c.Name == "jakamo.portal");
+        Assert.DoesNotContain(session.Cookies.GetCookies(_app.BaseAddress), c => c.Name == "jakamo.portal");
     }
 
     [Fact]
     public async Task SignOut_WithoutTheAntiforgeryToken_IsRefused()
     {
-        using var session = new BrowserlessSession(app.Factory.BaseAddress);
+        using var session = new BrowserlessSession(_app.BaseAddress);
 
         var response = await session.Client.PostAsync(new Uri("account/logout", UriKind.Relative), new FormUrlEncodedContent([]));
 
@@ -88,7 +83,7 @@ public sealed class SignInTests(SignInTests.App app) : IClassFixture<SignInTests
 
     private async Task<CreatedAdmin> NewAdminAsync()
     {
-        using var support = app.Factory.NewClient(PortalAppFactory.SupportToken);
+        using var support = _app.NewClient(PortalAppFactory.SupportToken);
         var company = await (await support.PostAsJsonAsync("api/companies", new { name = $"Company {Guid.NewGuid():n}" })).Content.ReadFromJsonAsync<CompanyView>();
         var response = await support.PostAsJsonAsync($"api/companies/{company!.Id}/admins", new { email = $"admin-{Guid.NewGuid():n}@example.com" });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);

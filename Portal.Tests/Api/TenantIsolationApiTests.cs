@@ -174,7 +174,7 @@ public sealed class TenantIsolationApiTests(PortalAppFixture fixture) : IClassFi
         using var response = await clientA.SendAsync(HttpMethod.Post, "api/webhooks", body);
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.NotEmpty(problem.FieldErrors("IntegrationId"));
+        Assert.NotEmpty(problem.FieldErrors("integrationId"));
         Assert.Equal(0, await _app.CountWebhooksAsync(a.CompanyId));
     }
 }

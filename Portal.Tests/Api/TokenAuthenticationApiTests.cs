@@ -113,8 +113,9 @@ public sealed class TokenAuthenticationApiTests(PortalAppFixture fixture) : ICla
             ? await client.SendAsync(HttpMethod.Post, path, ApiTenants.WebhookBody())
             : await client.SendAsync(new HttpMethod(method), path);
 
-        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        var problem = await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
         Assert.Null(response.Headers.Location);
+        Assert.Contains("Authorization: Bearer", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class WebhookIntegrationApiTests(PortalAppFixture fixture) : IClas
         using var response = await support.SendAsync(HttpMethod.Put, $"api/integrations/{other}/webhook-integration", new { designated = true });
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Contains(problem.FieldErrors("Designated"), m => m.Contains("Sales Order", StringComparison.Ordinal));
+        Assert.Contains(problem.FieldErrors("designated"), m => m.Contains("Sales Order", StringComparison.Ordinal));
         Assert.Empty(await DesignatedAsync(support, tenant.CompanyId));
     }
 
@@ -100,7 +100,7 @@ public sealed class WebhookIntegrationApiTests(PortalAppFixture fixture) : IClas
 
         using var refused = await admin.SendAsync(HttpMethod.Post, "api/webhooks", body);
         var problem = await refused.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.NotEmpty(problem.FieldErrors("IntegrationId"));
+        Assert.NotEmpty(problem.FieldErrors("integrationId"));
 
         body["integrationId"] = tenant.IntegrationId;
         var created = await admin.CreateWebhookAsync(body);

@@ -42,7 +42,7 @@ public sealed class WebhookValidationApiTests(PortalAppFixture fixture) : IClass
         using var response = await client.SendRawJsonAsync(HttpMethod.Post, "api/webhooks", json);
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Contains("body", problem.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("A JSON body is required", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, await _app.CountWebhooksAsync(tenant.CompanyId));
     }
 
@@ -74,20 +74,20 @@ public sealed class WebhookValidationApiTests(PortalAppFixture fixture) : IClass
     }
 
     [Theory]
-    [InlineData("name", null, "Name", "required")]
-    [InlineData("name", "\"   \"", "Name", "required")]
-    [InlineData("payloadUrl", null, "PayloadUrl", "required")]
-    [InlineData("payloadUrl", "\"http://erp.example.com/hook\"", "PayloadUrl", "https")]
-    [InlineData("payloadUrl", "\"https://user:pass@erp.example.com/hook\"", "PayloadUrl", "user name or password")]
-    [InlineData("payloadUrl", "\"/relative/hook\"", "PayloadUrl", "absolute URL")]
-    [InlineData("payloadUrl", "\"ftp://erp.example.com/hook\"", "PayloadUrl", "absolute URL")]
-    [InlineData("eventTypes", "[]", "EventTypes", "at least one event")]
-    [InlineData("eventTypes", "[\"so.created\",\"order.exploded\"]", "EventTypes", "order.exploded")]
-    [InlineData("eventTypes", "null", "EventTypes", "at least one event")]
-    [InlineData("eventTypes", "[null]", "EventTypes", "Unknown event type")]
-    [InlineData("authMethod", "99", "AuthMethod", "authentication method")]
-    [InlineData("basicUserName", "\"user:name\"", "BasicUserName", "colon")]
-    [InlineData("basicPassword", null, "BasicPassword", "required")]
+    [InlineData("name", null, "name", "required")]
+    [InlineData("name", "\"   \"", "name", "required")]
+    [InlineData("payloadUrl", null, "payloadUrl", "required")]
+    [InlineData("payloadUrl", "\"http://erp.example.com/hook\"", "payloadUrl", "https")]
+    [InlineData("payloadUrl", "\"https://user:pass@erp.example.com/hook\"", "payloadUrl", "user name or password")]
+    [InlineData("payloadUrl", "\"/relative/hook\"", "payloadUrl", "absolute URL")]
+    [InlineData("payloadUrl", "\"ftp://erp.example.com/hook\"", "payloadUrl", "absolute URL")]
+    [InlineData("eventTypes", "[]", "eventTypes", "at least one event")]
+    [InlineData("eventTypes", "[\"so.created\",\"order.exploded\"]", "eventTypes", "order.exploded")]
+    [InlineData("eventTypes", "null", "eventTypes", "at least one event")]
+    [InlineData("eventTypes", "[null]", "eventTypes", "Unknown event type")]
+    [InlineData("authMethod", "99", "authMethod", "authentication method")]
+    [InlineData("basicUserName", "\"user:name\"", "basicUserName", "colon")]
+    [InlineData("basicPassword", null, "basicPassword", "required")]
     public async Task Create_AnswersValidationProblem_NamingTheField(string property, string? jsonValue, string field, string messagePart)
     {
         var tenant = await _app.NewTenantAsync();
@@ -117,7 +117,7 @@ public sealed class WebhookValidationApiTests(PortalAppFixture fixture) : IClass
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(
-            ["EventTypes", "Name", "PayloadUrl"],
+            ["eventTypes", "name", "payloadUrl"],
             problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
         Assert.Equal(0, await _app.CountWebhooksAsync(tenant.CompanyId));
     }
@@ -131,7 +131,7 @@ public sealed class WebhookValidationApiTests(PortalAppFixture fixture) : IClass
         using var response = await client.SendAsync(HttpMethod.Post, "api/webhooks", ApiTenants.WebhookBody(new string('x', 10_000)));
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Contains(problem.FieldErrors("Name"), m => m.Contains("at most 100 characters", StringComparison.Ordinal));
+        Assert.Contains(problem.FieldErrors("name"), m => m.Contains("at most 100 characters", StringComparison.Ordinal));
         Assert.DoesNotContain(new string('x', 200), problem.ToString(), StringComparison.Ordinal);
         Assert.Equal(0, await _app.CountWebhooksAsync(tenant.CompanyId));
     }
@@ -158,7 +158,7 @@ public sealed class WebhookValidationApiTests(PortalAppFixture fixture) : IClass
         using var response = await client.SendAsync(HttpMethod.Post, "api/webhooks", ApiTenants.WebhookBody("  ERP production "));
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Contains(problem.FieldErrors("Name"), m => m.Contains("already has a webhook named 'ERP production'", StringComparison.Ordinal));
+        Assert.Contains(problem.FieldErrors("name"), m => m.Contains("already has a webhook named 'ERP production'", StringComparison.Ordinal));
         Assert.Equal(1, await _app.CountWebhooksAsync(tenant.CompanyId));
     }
 
@@ -173,7 +173,7 @@ public sealed class WebhookValidationApiTests(PortalAppFixture fixture) : IClass
         using var response = await client.SendAsync(HttpMethod.Put, $"api/webhooks/{second}", ApiTenants.WebhookBody("First"));
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.NotEmpty(problem.FieldErrors("Name"));
+        Assert.NotEmpty(problem.FieldErrors("name"));
         var stored = await client.SendJsonAsync(HttpMethod.Get, $"api/webhooks/{second}", null, HttpStatusCode.OK);
         Assert.Equal("Second", stored.GetProperty("name").GetString());
     }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Jakamo.Portal.Core.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -11,7 +12,9 @@ internal sealed class PortalExceptionHandler(IProblemDetailsService problems, IL
     {
         ProblemDetails? problem = exception switch
         {
-            PortalValidationException validation => new HttpValidationProblemDetails(validation.Errors.ToDictionary(e => e.Key, e => e.Value))
+            // Field names follow the JSON bodies: camelCase.
+            PortalValidationException validation => new HttpValidationProblemDetails(
+                validation.Errors.ToDictionary(e => JsonNamingPolicy.CamelCase.ConvertName(e.Key), e => e.Value))
             {
                 Status = StatusCodes.Status400BadRequest,
                 Title = "The request has invalid values.",
@@ -44,6 +47,8 @@ internal sealed class PortalExceptionHandler(IProblemDetailsService problems, IL
     {
         System.Text.Json.JsonException json => $"The JSON body is invalid: {json.Message.Split(". Path:")[0]}. Path: {json.Path ?? "$"}.",
         _ when bad.StatusCode == StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
+        _ when bad.Message.StartsWith("Implicit body inferred", StringComparison.Ordinal) || bad.Message.StartsWith("Required parameter", StringComparison.Ordinal)
+            => "A JSON body is required. See /openapi/v1.json for its shape.",
         _ => bad.Message,
     };
 }

@@ -34,6 +34,8 @@ public sealed class WebhookFormRulesTests : WebhookServiceTestBase
 
         var errors = await ErrorsOf(() => Webhooks.CreateAsync(Admin, TestData.Webhook(w => w.Name = "ERP")));
         Assert.Contains("already has a webhook named 'ERP'", errors[nameof(WebhookInput.Name)][0], StringComparison.Ordinal);
+        var otherCase = await ErrorsOf(() => Webhooks.CreateAsync(Admin, TestData.Webhook(w => w.Name = " erp ")));
+        Assert.True(otherCase.ContainsKey(nameof(WebhookInput.Name)));
 
         await using var db = Services.NewDb();
         var other = await TestData.CompanyAsync(db, "Other company");

@@ -1,6 +1,5 @@
-using Jakamo.Portal.Tests.Infrastructure;
 
-namespace Jakamo.Portal.Tests.Api;
+namespace Jakamo.Portal.Tests.Infrastructure;
 
 /// <summary>
 /// One portal host shared by a test class. xunit 2 builds class fixtures only through a parameterless
