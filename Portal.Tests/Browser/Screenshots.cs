@@ -2,10 +2,13 @@ using Microsoft.Playwright;
 
 namespace Jakamo.Portal.Tests.Browser;
 
-/// <summary>Saves the README screenshots to docs/screenshots at the repository root.</summary>
+/// <summary>Saves the screenshots the browser tests take. With JAKAMO_UPDATE_SCREENSHOTS=1 they replace the README's
+/// pictures in docs/screenshots; otherwise they go to the test output, so a test run leaves the working tree as it was.</summary>
 public static class Screenshots
 {
-    public static string Folder { get; } = Path.Combine(FindRepositoryRoot(), "docs", "screenshots");
+    public static string Folder { get; } = Environment.GetEnvironmentVariable("JAKAMO_UPDATE_SCREENSHOTS") == "1"
+        ? Path.Combine(FindRepositoryRoot(), "docs", "screenshots")
+        : Path.Combine(AppContext.BaseDirectory, "screenshots");
 
     public static async Task SaveAsync(IPage page, string fileName, bool fullPage = false)
     {
