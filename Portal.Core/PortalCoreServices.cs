@@ -1,6 +1,7 @@
 using Jakamo.Portal.Core.Auditing;
 using Jakamo.Portal.Core.Companies;
 using Jakamo.Portal.Core.Data;
+using Jakamo.Portal.Core.Deliveries.Sending;
 using Jakamo.Portal.Core.Demo;
 using Jakamo.Portal.Core.Firewall;
 using Jakamo.Portal.Core.Integrations;
@@ -36,6 +37,7 @@ public static class PortalCoreServices
         services.AddSingleton<FirewallService>();
         services.AddSingleton<ApiTokenService>();
         services.AddScoped<CompanyService>();
+        services.AddWebhookSender(configuration);
         return services;
     }
 }

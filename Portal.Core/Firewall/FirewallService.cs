@@ -2,6 +2,7 @@ using System.Globalization;
 using Jakamo.Portal.Core.Auditing;
 using Jakamo.Portal.Core.Common;
 using Jakamo.Portal.Core.Data;
+using Jakamo.Portal.Core.Deliveries.Sending;
 using Jakamo.Portal.Core.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -29,7 +30,7 @@ public sealed class FirewallHosts(IEnumerable<string> hosts)
 public sealed record FirewallOpeningView(int Id, string Host, string? Note, DateTime CreatedAt, string CreatedBy, int WebhookCount);
 
 /// <summary>Support's list of hosts opened in the firewall.</summary>
-public sealed class FirewallService(IDbContextFactory<PortalDbContext> dbFactory, AuditTrail audit, TimeProvider time)
+public sealed class FirewallService(IDbContextFactory<PortalDbContext> dbFactory, AuditTrail audit, TimeProvider time, OpenedHostsCache openedHosts)
 {
     private const string Entity = "FirewallOpening";
 
@@ -79,6 +80,7 @@ public sealed class FirewallService(IDbContextFactory<PortalDbContext> dbFactory
         await db.SaveChangesAsync(ct);
         audit.Record(db, actor, null, Entity, opening.Id, "Opened", $"Opened {normalized}");
         await db.SaveChangesAsync(ct);
+        openedHosts.Invalidate();
         return new FirewallOpeningView(opening.Id, opening.Host, opening.Note, opening.CreatedAt, opening.CreatedBy, 0);
     }
 
@@ -91,6 +93,7 @@ public sealed class FirewallService(IDbContextFactory<PortalDbContext> dbFactory
         db.FirewallOpenings.Remove(opening);
         audit.Record(db, actor, null, Entity, id, "Closed", $"Closed {opening.Host}");
         await db.SaveChangesAsync(ct);
+        openedHosts.Invalidate();
     }
 
     private static string ValidateHost(string? host)
