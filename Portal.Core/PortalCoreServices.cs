@@ -1,10 +1,13 @@
 using Jakamo.Portal.Core.Auditing;
 using Jakamo.Portal.Core.Companies;
 using Jakamo.Portal.Core.Data;
+using Jakamo.Portal.Core.Deliveries;
 using Jakamo.Portal.Core.Deliveries.Sending;
 using Jakamo.Portal.Core.Demo;
+using Jakamo.Portal.Core.Events;
 using Jakamo.Portal.Core.Firewall;
 using Jakamo.Portal.Core.Integrations;
+using Jakamo.Portal.Core.Queue;
 using Jakamo.Portal.Core.Security;
 using Jakamo.Portal.Core.Webhooks;
 using Microsoft.AspNetCore.DataProtection;
@@ -38,6 +41,16 @@ public static class PortalCoreServices
         services.AddSingleton<ApiTokenService>();
         services.AddScoped<CompanyService>();
         services.AddWebhookSender(configuration);
+
+        services.Configure<DeliveryOptions>(configuration.GetSection(DeliveryOptions.SectionName));
+        services.Configure<EventOptions>(configuration.GetSection(EventOptions.SectionName));
+        services.Configure<RetentionOptions>(configuration.GetSection(RetentionOptions.SectionName));
+        services.TryAddSingleton<IAttemptListener, NoAttemptListener>();
+        services.AddSingleton<EventIngestion>();
+        services.AddSingleton<DeliveryEngine>();
+        services.AddSingleton<DeliveryService>();
+        services.AddSingleton<QueueService>();
+        services.AddSingleton<RetentionService>();
         return services;
     }
 }

@@ -6,10 +6,15 @@ using Jakamo.Portal.Core.Data;
 using Jakamo.Portal.Core.Demo;
 using Jakamo.Portal.Features.Account;
 using Jakamo.Portal.Features.Companies;
+using Jakamo.Portal.Features.Deliveries;
+using Jakamo.Portal.Features.Demo;
+using Jakamo.Portal.Features.Events;
 using Jakamo.Portal.Features.Firewall;
 using Jakamo.Portal.Features.Integrations;
 using Jakamo.Portal.Features.Profile;
+using Jakamo.Portal.Features.Queue;
 using Jakamo.Portal.Features.Webhooks;
+using Jakamo.Portal.Jobs;
 using Jakamo.Portal.Security;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
@@ -49,6 +54,10 @@ public static class PortalHost
             return Task.CompletedTask;
         }));
         services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database");
+        services.AddPortalJobs(builder.Configuration);
+        services.AddSingleton<DemoReceiverState>();
+        services.AddSingleton<DemoGeneratorState>();
+        services.AddHostedService<DemoEventGenerator>();
         return builder;
     }
 
@@ -56,6 +65,7 @@ public static class PortalHost
     public static async Task InitializePortalAsync(this WebApplication app)
     {
         await PortalInitializer.InitializeAsync(app.Services);
+        app.StartPortalJobs();
         if (app.Services.GetRequiredService<IOptions<PortalStartupOptions>>().Value.Demo.Enabled)
         {
             // Written to the console, not the log: demo passwords must not reach log sinks.
@@ -114,6 +124,15 @@ public static class PortalHost
         app.MapCompaniesApi();
         app.MapFirewallApi();
         app.MapTokensApi();
+        app.MapEventsApi();
+        app.MapQueueApi();
+        app.MapDeliveriesApi();
+        app.MapPortalJobsDashboard();
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapDemoReceiver();
+        }
+
         app.MapOpenApi();
         app.MapScalarApiReference(o => o.WithTitle("Jakamo Portal API"));
         app.MapHealthChecks("/healthz");

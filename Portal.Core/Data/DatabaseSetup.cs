@@ -33,12 +33,16 @@ public static class DatabaseSetup
             : throw new InvalidOperationException(
                 $"Database:Provider '{value}' is not supported. Use one of: {string.Join(", ", Enum.GetNames<DatabaseProvider>())}.");
 
+    /// <summary>The provider named by <c>Database:Provider</c> (SQLite when unset).</summary>
+    public static DatabaseProvider ConfiguredProvider(IConfiguration configuration) =>
+        ParseProvider(configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>()?.Provider ?? nameof(DatabaseProvider.Sqlite));
+
     /// <summary>Registers <see cref="PortalDbContext"/> (scoped) and <see cref="IDbContextFactory{PortalDbContext}"/>
     /// for the configured provider. Relative SQLite paths are resolved against <paramref name="contentRoot"/>.</summary>
     public static DatabaseProvider AddPortalDatabase(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
         var options = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        var provider = ParseProvider(options.Provider);
+        var provider = ConfiguredProvider(configuration);
         switch (provider)
         {
             case DatabaseProvider.Sqlite:

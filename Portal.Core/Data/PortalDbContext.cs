@@ -1,8 +1,10 @@
 using Jakamo.Portal.Core.Auditing;
 using Jakamo.Portal.Core.Companies;
+using Jakamo.Portal.Core.Deliveries;
 using Jakamo.Portal.Core.Events;
 using Jakamo.Portal.Core.Firewall;
 using Jakamo.Portal.Core.Integrations;
+using Jakamo.Portal.Core.Queue;
 using Jakamo.Portal.Core.Security;
 using Jakamo.Portal.Core.Webhooks;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -36,6 +38,14 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<BusinessEvent> Events => Set<BusinessEvent>();
+
+    public DbSet<QueueMessage> QueueMessages => Set<QueueMessage>();
+
+    public DbSet<Delivery> Deliveries => Set<Delivery>();
+
+    public DbSet<Attempt> Attempts => Set<Attempt>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,6 +1,10 @@
 using Jakamo.Portal.Core.Companies;
 using Jakamo.Portal.Core.Data;
+using Jakamo.Portal.Core.Events;
+using Jakamo.Portal.Core.Firewall;
 using Jakamo.Portal.Core.Integrations;
+using Jakamo.Portal.Core.Security;
+using Jakamo.Portal.Core.Webhooks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,7 +21,13 @@ public static class DemoData
     public const string BuyerSo = "SO purchasing ERP";
 
     /// <summary>Seeds once: an existing supplier company means the demo data is already there.</summary>
-    public static async Task SeedAsync(PortalDbContext db, IPasswordHasher<Integration> hasher, TimeProvider time, CancellationToken ct)
+    public const string DemoWebhookName = "Demo receiver (ERP)";
+
+    /// <summary>The Basic password of the demo webhook; a demo secret, never shown once stored.</summary>
+    public const string DemoReceiverPassword = "demo-receiver-pass";
+
+    public static async Task SeedAsync(
+        PortalDbContext db, IPasswordHasher<Integration> hasher, ISecretProtector secrets, Uri publicBaseUrl, TimeProvider time, CancellationToken ct)
     {
         if (await db.Companies.AnyAsync(c => c.Name == SupplierName, ct))
         {
@@ -41,6 +51,29 @@ public static class DemoData
         await db.SaveChangesAsync(ct);
 
         supplier.WebhookIntegrationId = production.Id;
+
+        // A webhook to the portal's own demo receiver, so deliveries can be watched without a server of one's own.
+        db.Webhooks.Add(new Webhook
+        {
+            CompanyId = supplier.Id,
+            Name = DemoWebhookName,
+            PayloadUrl = new Uri(publicBaseUrl, "demo/receiver/erp").ToString(),
+            AuthMethod = WebhookAuthMethod.Basic,
+            BasicUserName = "jakamo",
+            BasicPasswordProtected = secrets.Protect(DemoReceiverPassword),
+            EventSelection = EventSelection.Selected,
+            EventTypes = [new WebhookEventType { EventTypeName = EventTypeCatalog.SoCreated }, new WebhookEventType { EventTypeName = EventTypeCatalog.AsnCreated }],
+            RemoveFromQueueOnSuccess = true,
+            Enabled = true,
+            CreatedAt = now,
+            UpdatedAt = now,
+        });
+        var host = FirewallHosts.NormalizeHost(publicBaseUrl.Host);
+        if (!await db.FirewallOpenings.AnyAsync(f => f.Host == host, ct))
+        {
+            db.FirewallOpenings.Add(new FirewallOpening { Host = host, Note = "Demo receiver", CreatedAt = now, CreatedBy = "demo" });
+        }
+
         await db.SaveChangesAsync(ct);
     }
 

@@ -86,7 +86,13 @@ public static class PortalInitializer
 
         if (options.Demo.Enabled)
         {
-            await DemoData.SeedAsync(db, sp.GetRequiredService<IPasswordHasher<Integration>>(), sp.GetRequiredService<TimeProvider>(), ct);
+            await DemoData.SeedAsync(
+                db,
+                sp.GetRequiredService<IPasswordHasher<Integration>>(),
+                sp.GetRequiredService<ISecretProtector>(),
+                sp.GetRequiredService<IOptions<Deliveries.DeliveryOptions>>().Value.PublicBaseUrl,
+                sp.GetRequiredService<TimeProvider>(),
+                ct);
             var supplier = await db.Companies.FirstAsync(c => c.Name == DemoData.SupplierName, ct);
             var buyer = await db.Companies.FirstAsync(c => c.Name == DemoData.BuyerName, ct);
             await EnsureUserAsync(users, DemoLogins[0].Email, DemoLogins[0].Password, supplier.Id, PortalRoles.CompanyAdmin, resetPassword: true);

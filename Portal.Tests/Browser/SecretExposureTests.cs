@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Jakamo.Portal.Core.Deliveries;
 using Jakamo.Portal.Core.Demo;
 using Jakamo.Portal.Core.Webhooks;
 using Jakamo.Portal.Tests.Infrastructure;
@@ -36,6 +37,7 @@ public sealed class SecretExposureTests(ChromiumFixture chromium) : IAsyncLifeti
     private readonly SecretScanner _scanner = new();
     private readonly ConcurrentDictionary<IPage, ConcurrentQueue<byte[]>> _frames = new();
     private DemoDirectory _demo = default!;
+    private IReadOnlyList<long> _deliveryIds = [];
     private IPage _admin = default!;
     private IPage _support = default!;
 
@@ -79,6 +81,7 @@ public sealed class SecretExposureTests(ChromiumFixture chromium) : IAsyncLifeti
     private void RegisterDemoSecrets()
     {
         _scanner.Add("bootstrap support token", PortalAppFactory.SupportToken);
+        _scanner.Add("demo webhook's Basic password", DemoData.DemoReceiverPassword, $"jakamo:{DemoData.DemoReceiverPassword}");
         foreach (var login in PortalInitializer.DemoLogins)
         {
             _scanner.Add($"demo password of {login.Email}", login.Password);
@@ -193,7 +196,9 @@ public sealed class SecretExposureTests(ChromiumFixture chromium) : IAsyncLifeti
     {
         using var api = _app.NewClient(PortalAppFactory.SupportToken);
         var webhooks = await api.GetFromJsonAsync<List<WebhookView>>($"api/webhooks?companyId={_demo.NordicId}", Json);
-        Assert.Equal(3, webhooks!.Count);
+        // The three this test made, and the demo data's webhook to the built-in demo receiver.
+        Assert.Equal(4, webhooks!.Count);
+        Assert.Contains(webhooks, w => w.Name == DemoData.DemoWebhookName);
         Assert.Contains(webhooks, w => w.AuthMethod == WebhookAuthMethod.OAuth2ClientCredentials && w.OAuthClientSecretSet);
         Assert.Contains(webhooks, w => w.AuthMethod == WebhookAuthMethod.Basic && w.BasicPasswordSet && w.SigningSecretSet);
         Assert.Contains(webhooks, w => w.AuthMethod == WebhookAuthMethod.ApiKeyHeader && w.ApiKeyValueSet && w.SigningSecretSet);
@@ -279,8 +284,23 @@ public sealed class SecretExposureTests(ChromiumFixture chromium) : IAsyncLifeti
             .ToList();
         Assert.True(patterns.Count >= 8, $"Found only {patterns.Count} GET API endpoints: {string.Join(", ", patterns)}");
 
-        var urls = patterns.SelectMany(p => Expand(p, webhooks)).Concat(["/openapi/v1.json", "/healthz"]).ToList();
         using var api = _app.NewClient(token);
+        using var supportApi = _app.NewClient(PortalAppFactory.SupportToken);
+        var deliveries = await supportApi.GetFromJsonAsync<PagedResult<DeliveryRow>>("api/deliveries?pageSize=200", Json);
+        _deliveryIds = [.. deliveries!.Items.Select(d => d.Id)];
+
+        // The queue belongs to integration clients, with Basic auth; it is scanned with a demo client's credentials.
+        patterns.Remove("/api/queue");
+        using var queueClient = _app.NewClient();
+        queueClient.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"nordic-so-prod:{DemoData.QueuePassword("nordic-so-prod")}")));
+        using (var queue = await queueClient.GetAsync(new Uri("api/queue", UriKind.Relative)))
+        {
+            Assert.True(queue.IsSuccessStatusCode, $"GET /api/queue answered {(int)queue.StatusCode}.");
+            _scanner.Scan($"GET /api/queue as an integration client", await queue.Content.ReadAsStringAsync());
+        }
+
+        var urls = patterns.SelectMany(p => Expand(p, webhooks)).Concat(["/openapi/v1.json", "/healthz"]).ToList();
         foreach (var url in urls)
         {
             using var response = await api.GetAsync(new Uri(url.TrimStart('/'), UriKind.Relative));
@@ -308,15 +328,17 @@ public sealed class SecretExposureTests(ChromiumFixture chromium) : IAsyncLifeti
             yield break;
         }
 
-        IEnumerable<int> ids = pattern switch
+        IEnumerable<long> ids = pattern switch
         {
-            "/api/webhooks/{id:int}" => webhooks.Select(w => w.Id),
-            "/api/integrations/{id:int}" => _demo.IntegrationIds.Values,
+            "/api/webhooks/{id:int}" => webhooks.Select(w => (long)w.Id),
+            "/api/integrations/{id:int}" => _demo.IntegrationIds.Values.Select(i => (long)i),
+            "/api/deliveries/{id:long}" => _deliveryIds,
             _ => throw new InvalidOperationException($"GET {pattern} is new: teach this test which ids to call it with, so its answers are scanned too."),
         };
+        var placeholder = pattern[pattern.IndexOf('{', StringComparison.Ordinal)..(pattern.IndexOf('}', StringComparison.Ordinal) + 1)];
         foreach (var id in ids)
         {
-            yield return pattern.Replace("{id:int}", id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            yield return pattern.Replace(placeholder, id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         }
     }
 

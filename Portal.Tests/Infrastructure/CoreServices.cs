@@ -14,7 +14,7 @@ public sealed class CoreServices : IAsyncDisposable
 {
     private readonly TempDirectory _directory = new();
 
-    private CoreServices(Dictionary<string, string?>? settings)
+    private CoreServices(Dictionary<string, string?>? settings, Action<IServiceCollection>? configure)
     {
         var values = new Dictionary<string, string?>
         {
@@ -34,6 +34,7 @@ public sealed class CoreServices : IAsyncDisposable
         services.AddIdentityCore<PortalUser>(o => o.Password.RequireNonAlphanumeric = false)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<PortalDbContext>();
+        configure?.Invoke(services);
         Provider = services.BuildServiceProvider(validateScopes: true);
         Scope = Provider.CreateAsyncScope();
     }
@@ -52,9 +53,9 @@ public sealed class CoreServices : IAsyncDisposable
 
     public PortalDbContext NewDb() => Provider.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext();
 
-    public static async Task<CoreServices> CreateAsync(Dictionary<string, string?>? settings = null)
+    public static async Task<CoreServices> CreateAsync(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
-        var services = new CoreServices(settings);
+        var services = new CoreServices(settings, configure);
         await using var db = services.NewDb();
         await db.Database.MigrateAsync();
         var roles = services.Get<RoleManager<IdentityRole>>();

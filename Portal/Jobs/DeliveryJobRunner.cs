@@ -1,0 +1,49 @@
+using System.ComponentModel;
+using Hangfire;
+using Jakamo.Portal.Core.Deliveries;
+
+namespace Jakamo.Portal.Jobs;
+
+/// <summary>The Hangfire jobs. Each is idempotent (the engine works only on rows it can claim) and Hangfire's own
+/// retries are off: the delivery engine owns the retry schedule. The extra arguments make the dashboard readable.</summary>
+public sealed class DeliveryJobRunner(DeliveryEngine engine, RetentionService retention)
+{
+    [JobDisplayName("Deliver {1} {2} → {3}")]
+    [AutomaticRetry(Attempts = 0)]
+    public Task DeliverAsync(int webhookId, int count, string eventType, string webhookName, CancellationToken cancellationToken) =>
+        engine.DeliverFirstAttemptsAsync(webhookId, cancellationToken);
+
+    [JobDisplayName("Retry {1}/{2} {3} {4} → {5}")]
+    [AutomaticRetry(Attempts = 0)]
+    public Task RetryAsync(long deliveryId, int retry, int total, string eventType, string eventRef, string webhookName, CancellationToken cancellationToken) =>
+        engine.RetryAsync(deliveryId, cancellationToken);
+
+    [JobDisplayName("Resend {1} {2} → {3} (asked by {4})")]
+    [AutomaticRetry(Attempts = 0)]
+    public Task ResendAsync(long deliveryId, string eventType, string eventRef, string webhookName, string requestedBy, CancellationToken cancellationToken) =>
+        engine.ResendAsync(deliveryId, cancellationToken);
+
+    [JobDisplayName("Recover due deliveries")]
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(60)]
+    public Task RecoverAsync(CancellationToken cancellationToken) => engine.RecoverAsync(cancellationToken);
+
+    [JobDisplayName("Delete attempt payloads past retention")]
+    [AutomaticRetry(Attempts = 0)]
+    public Task PurgeAsync(CancellationToken cancellationToken) => retention.PurgeAsync(cancellationToken);
+}
+
+/// <summary>Puts the engine's work on Hangfire.</summary>
+internal sealed class HangfireDeliveryJobs(IBackgroundJobClient client) : IDeliveryJobs
+{
+    public void EnqueueFirstAttempts(DeliveryJobInfo info) =>
+        client.Enqueue<DeliveryJobRunner>(r => r.DeliverAsync(info.WebhookId, info.Count, info.EventType, info.WebhookName, CancellationToken.None));
+
+    public void ScheduleRetry(DeliveryJobInfo info, DateTime dueAt) =>
+        client.Schedule<DeliveryJobRunner>(
+            r => r.RetryAsync(info.DeliveryId!.Value, info.RetryNumber, info.RetryTotal, info.EventType, info.EventRef ?? "", info.WebhookName, CancellationToken.None),
+            new DateTimeOffset(DateTime.SpecifyKind(dueAt, DateTimeKind.Utc)));
+
+    public void EnqueueResend(DeliveryJobInfo info) =>
+        client.Enqueue<DeliveryJobRunner>(r => r.ResendAsync(info.DeliveryId!.Value, info.EventType, info.EventRef ?? "", info.WebhookName, info.RequestedBy ?? "", CancellationToken.None));
+}
