@@ -14,26 +14,22 @@ public static class PortalJobs
     public static IServiceCollection AddPortalJobs(this IServiceCollection services, IConfiguration configuration)
     {
         var provider = DatabaseSetup.ConfiguredProvider(configuration);
-        services.AddHangfire(config =>
-        {
-            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-                .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings();
-            if (provider == DatabaseProvider.SqlServer)
+
+        // The storage is a DI singleton of this host, not Hangfire's process-wide JobStorage.Current, so hosts in one
+        // process (tests, benchmarks) never share, or dispose, each other's storage.
+        services.AddSingleton<JobStorage>(_ => provider == DatabaseProvider.SqlServer
+            ? new SqlServerStorage(configuration[$"{DatabaseOptions.SectionName}:ConnectionString"], new SqlServerStorageOptions
             {
-                config.UseSqlServerStorage(configuration[$"{DatabaseOptions.SectionName}:ConnectionString"], new SqlServerStorageOptions
-                {
-                    PrepareSchemaIfNecessary = true,
-                    QueuePollInterval = TimeSpan.Zero,
-                    SchemaName = "HangFire",
-                });
-            }
-            else
-            {
-                // In-memory jobs are fast but not durable; the database is the truth and recovery re-enqueues what is due.
-                config.UseInMemoryStorage();
-            }
-        });
+                PrepareSchemaIfNecessary = true,
+                QueuePollInterval = TimeSpan.Zero,
+                SchemaName = "HangFire",
+            })
+            // In-memory jobs are fast but not durable; the database is the truth and recovery re-enqueues what is due.
+            : new Hangfire.InMemory.InMemoryStorage());
+        services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
         services.AddHangfireServer(options =>
         {
             // Unique per node: Hangfire adds its own id, the process id tells nodes on one machine apart.

@@ -21,10 +21,7 @@ public static class PortalAuthentication
                 options.DefaultSignInScheme = IdentityConstants.ApplicationScheme;
             })
             .AddPolicyScheme(Scheme, "Cookie or bearer token", options =>
-                options.ForwardDefaultSelector = context =>
-                    context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-                        ? BearerScheme
-                        : IdentityConstants.ApplicationScheme)
+                options.ForwardDefaultSelector = context => IsBearerRequest(context.Request) ? BearerScheme : IdentityConstants.ApplicationScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(BearerScheme, null)
             .AddIdentityCookies();
 
@@ -83,6 +80,10 @@ public static class PortalAuthentication
         context.Response.Redirect(context.RedirectUri);
         return Task.CompletedTask;
     }
+
+    /// <summary>True when a program authenticates with a personal token rather than a browser cookie.</summary>
+    public static bool IsBearerRequest(HttpRequest request) =>
+        request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
 
     public static bool IsApiRequest(HttpRequest request) =>
         request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/hubs") || request.Path.StartsWithSegments("/openapi");

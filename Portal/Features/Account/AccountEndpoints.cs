@@ -33,6 +33,7 @@ internal static class AccountEndpoints
                 && !path.StartsWithSegments("/_content")
                 && !path.StartsWithSegments("/_blazor")
                 && !PortalAuthentication.IsApiRequest(context.Request)
+                && !PortalAuthentication.IsBearerRequest(context.Request)
                 && HttpMethods.IsGet(context.Request.Method)
                 && !Path.HasExtension(path.Value))
             {
