@@ -225,16 +225,19 @@ public sealed class SecretExposureTests(ChromiumFixture chromium) : IAsyncLifeti
         }
 
         await VisitAsync(page, who, "profile", p => Expect(p.GetByTestId("token-list")).ToContainTextAsync(asSupport ? "No tokens yet." : "ERP automation"));
+        await VisitAsync(page, who, "deliveries", p => Expect(p.GetByTestId("delivery-grid")).ToBeVisibleAsync());
+        await VisitAsync(page, who, "queue", p => Expect(p.GetByTestId("queue-list")).ToContainTextAsync(DemoData.SupplierSoProduction));
         if (asSupport)
         {
             await VisitAsync(page, who, $"integrations?company={_demo.BalticId}", p => Expect(p.GetByTestId("integration-list")).ToContainTextAsync(DemoData.BuyerSo));
             await VisitAsync(page, who, $"webhooks?company={_demo.BalticId}", p => Expect(p.GetByTestId("webhook-list")).ToContainTextAsync("No webhooks yet"));
             await VisitAsync(page, who, "support/firewall", p => Expect(p.GetByTestId("waiting-hosts")).ToContainTextAsync("erp.nordic-components.example"));
             await VisitAsync(page, who, "support/companies", p => Expect(p.GetByTestId("company-list")).ToContainTextAsync(DemoData.BuyerName));
+            await VisitAsync(page, who, "support/demo", p => Expect(p.GetByTestId("demo-published")).ToContainTextAsync("Published so far"));
         }
         else
         {
-            foreach (var supportPage in new[] { "support/firewall", "support/companies" })
+            foreach (var supportPage in new[] { "support/firewall", "support/companies", "support/demo" })
             {
                 var response = await page.GotoAsync(supportPage);
                 await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Access denied" })).ToBeVisibleAsync();
