@@ -41,6 +41,14 @@ public sealed class EventsAndDeliveriesApiTests(DeliveryAppFixture fixture) : IC
         var authorization = attempt.GetProperty("requestHeaders").EnumerateArray().Single(h => h.GetProperty("name").GetString() == "Authorization");
         Assert.Equal("Basic ••••••", authorization.GetProperty("value").GetString());
         Assert.DoesNotContain(ApiTenants.BasicPassword, detail.GetRawText(), StringComparison.Ordinal);
+
+        // Support finds the job on the dashboard by a readable name.
+        using var support = _app.NewClient(PortalAppFactory.SupportToken);
+        await Poll.UntilAsync(
+            async () => WebUtility.HtmlDecode(await support.GetStringAsync(new Uri("hangfire/jobs/succeeded", UriKind.Relative)))
+                .Contains("Deliver 1 so.created → ERP production", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10),
+            "the job is listed as succeeded under its readable name");
     }
 
     [Fact]
