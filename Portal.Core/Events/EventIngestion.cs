@@ -91,6 +91,28 @@ public sealed class EventIngestion(
         var companyIds = integrations.Values.Select(i => i.CompanyId).Distinct().ToList();
         var webhooks = await db.Webhooks.AsNoTracking().Include(w => w.EventTypes)
             .Where(w => companyIds.Contains(w.CompanyId) && w.Enabled).ToListAsync(ct);
+        var held = webhooks.Where(w => !openedHosts.IsOpened(DeliveryEngine.HostOf(w.PayloadUrl))).Select(w => w.Id).ToHashSet();
+
+        try
+        {
+            return await StoreAsync(db, inputs, integrations, webhooks, held, ct);
+        }
+        catch (DbUpdateException) when (inputs.Any(i => !string.IsNullOrWhiteSpace(i.ExternalId)))
+        {
+            // Another request stored the same external id between our check and our commit: now it is found.
+            db.ChangeTracker.Clear();
+            return await StoreAsync(db, inputs, integrations, webhooks, held, ct);
+        }
+    }
+
+    private async Task<IReadOnlyList<PublishedEvent>> StoreAsync(
+        PortalDbContext db,
+        IReadOnlyList<EventInput> inputs,
+        Dictionary<int, Integration> integrations,
+        List<Webhook> webhooks,
+        HashSet<int> held,
+        CancellationToken ct)
+    {
         var now = time.GetUtcNow().UtcDateTime;
 
         var (published, newDeliveries) = await db.InTransactionAsync(async cancel =>
@@ -136,10 +158,10 @@ public sealed class EventIngestion(
                     WebhookId = w.Id,
                     CompanyId = w.CompanyId,
                     EventType = businessEvent.Type,
-                    Status = openedHosts.IsOpened(DeliveryEngine.HostOf(w.PayloadUrl)) ? DeliveryStatus.Pending : DeliveryStatus.Held,
+                    Status = held.Contains(w.Id) ? DeliveryStatus.Held : DeliveryStatus.Pending,
                     NextAttemptAt = now,
                     CreatedAt = now,
-                    LastMessage = openedHosts.IsOpened(DeliveryEngine.HostOf(w.PayloadUrl)) ? null : "host not opened in firewall; held until Jakamo support opens it",
+                    LastMessage = held.Contains(w.Id) ? "host not opened in firewall; held until Jakamo support opens it" : null,
                 }).ToList();
                 db.Deliveries.AddRange(eventDeliveries);
                 deliveries.AddRange(eventDeliveries);

@@ -39,6 +39,9 @@ public sealed class DeliveryPayloadTests : IAsyncLifetime
         Assert.False(request.Headers.ContainsKey("webhook-signature"));
         Assert.Equal(DeliveryStatus.Succeeded, delivery.Status);
         Assert.Equal(webhook.Id, delivery.WebhookId);
+        var afterSending = await _h.Core.Get<WebhookService>().GetAsync(Builders.TestData.Support, webhook.Id);
+        Assert.True(afterSending.HasSentMessages);
+        Assert.False(afterSending.CanDelete);
     }
 
     [Fact]

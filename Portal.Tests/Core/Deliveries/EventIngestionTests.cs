@@ -96,6 +96,22 @@ public sealed class EventIngestionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SameExternalId_SentConcurrently_StoresOneEvent()
+    {
+        await _h.WebhookAsync();
+        var ingestion = _h.Core.Get<EventIngestion>();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => ingestion.PublishAsync(
+            new EventInput { Type = "so.created", IntegrationId = _h.SalesOrder.Id, ContentType = "application/xml", Payload = "<o/>", ExternalId = "ERP-race" }))));
+
+        Assert.Single(results.Select(r => r.EventId).Distinct());
+        Assert.Single(results, r => !r.Duplicate);
+        await using var db = _h.Core.NewDb();
+        Assert.Equal(1, await db.Events.CountAsync());
+        Assert.Equal(1, await db.Deliveries.CountAsync());
+    }
+
+    [Fact]
     public async Task Batch_WithOneBadEvent_StoresNothing_AndNamesTheBadOne()
     {
         await _h.WebhookAsync();
