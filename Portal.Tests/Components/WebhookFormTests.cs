@@ -50,11 +50,9 @@ public sealed class WebhookFormTests : PortalBunitContext
     public async Task OldTie_IsShown_AndSavesUnchanged()
     {
         await using var core = await CoreServices.CreateAsync();
-        var (companyId, oldId, newId) = await CompanyWithTwoSoIntegrationsAsync(core);
+        var (companyId, oldId, newId, saved) = await WebhookTiedToAFormerWebhookIntegrationAsync(core);
         var admin = TestData.AdminOf(companyId);
         var webhooks = core.Get<WebhookService>();
-        var saved = await webhooks.CreateAsync(admin, TestData.Webhook(w => w.IntegrationId = oldId));
-        await core.Get<IntegrationService>().SetWebhookIntegrationAsync(TestData.Support, newId, true);
 
         var cut = RenderForm(await webhooks.GetFormOptionsAsync(admin, companyId), await webhooks.GetAsync(admin, saved.Webhook.Id));
 
@@ -71,11 +69,9 @@ public sealed class WebhookFormTests : PortalBunitContext
     public async Task ClearedTie_CannotBeChosenAgain()
     {
         await using var core = await CoreServices.CreateAsync();
-        var (companyId, oldId, newId) = await CompanyWithTwoSoIntegrationsAsync(core);
+        var (companyId, oldId, newId, saved) = await WebhookTiedToAFormerWebhookIntegrationAsync(core);
         var admin = TestData.AdminOf(companyId);
         var webhooks = core.Get<WebhookService>();
-        var saved = await webhooks.CreateAsync(admin, TestData.Webhook(w => w.IntegrationId = oldId));
-        await core.Get<IntegrationService>().SetWebhookIntegrationAsync(TestData.Support, newId, true);
         var options = await webhooks.GetFormOptionsAsync(admin, companyId);
 
         var first = RenderForm(options, await webhooks.GetAsync(admin, saved.Webhook.Id));
@@ -236,6 +232,15 @@ public sealed class WebhookFormTests : PortalBunitContext
         cut.Find("#basic-user").Change("jakamo");
         cut.Find("#basic-password").Change(BasicPassword);
         cut.Find("#event-so\\.created").Change(true);
+    }
+
+    /// <summary>A webhook tied to the designated integration, after which support designated the other one.</summary>
+    private static async Task<(int CompanyId, int OldId, int NewId, WebhookSaveResult Saved)> WebhookTiedToAFormerWebhookIntegrationAsync(CoreServices core)
+    {
+        var (companyId, oldId, newId) = await CompanyWithTwoSoIntegrationsAsync(core);
+        var saved = await core.Get<WebhookService>().CreateAsync(TestData.AdminOf(companyId), TestData.Webhook(w => w.IntegrationId = oldId));
+        await core.Get<IntegrationService>().SetWebhookIntegrationAsync(TestData.Support, newId, true);
+        return (companyId, oldId, newId, saved);
     }
 
     private static async Task<(int CompanyId, int Designated, int Other)> CompanyWithTwoSoIntegrationsAsync(CoreServices core)
