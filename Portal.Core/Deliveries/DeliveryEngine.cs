@@ -177,7 +177,8 @@ public sealed partial class DeliveryEngine(
 
         await RemoveEarnedQueueItemsAsync(db, deliveries, attempts, ct);
         ScheduleRetries(webhook, deliveries, trigger);
-        listener.Committed(attempts);
+        var byId = deliveries.ToDictionary(d => d.Id);
+        listener.Committed([.. attempts.Select(a => LiveAttempt.From(a, webhook.Name, byId[a.DeliveryId].Event?.Reference, byId[a.DeliveryId].Status))]);
     }
 
     private List<Attempt> Hold(Webhook webhook, List<Delivery> deliveries, AttemptTrigger trigger, string? triggeredBy, string host)
@@ -433,5 +434,30 @@ public sealed record RecoveryResult(int FirstAttempts, int Retries, int Resends,
 /// <summary>Told about attempts after they are committed, to publish them live.</summary>
 public interface IAttemptListener
 {
-    void Committed(IReadOnlyList<Attempt> attempts);
+    void Committed(IReadOnlyList<LiveAttempt> attempts);
+}
+
+/// <summary>A committed attempt as published live: the same masked data the API returns, without payloads.</summary>
+public sealed record LiveAttempt(
+    long AttemptId,
+    long DeliveryId,
+    int CompanyId,
+    int WebhookId,
+    string WebhookName,
+    long EventId,
+    string EventType,
+    string? Reference,
+    int Number,
+    AttemptTrigger Trigger,
+    string? TriggeredBy,
+    DateTime StartedAt,
+    int DurationMs,
+    AttemptOutcome Outcome,
+    int? ResponseStatus,
+    DeliveryStatus DeliveryStatus,
+    string Summary)
+{
+    public static LiveAttempt From(Attempt a, string webhookName, string? reference, DeliveryStatus status) => new(
+        a.Id, a.DeliveryId, a.CompanyId, a.WebhookId, webhookName, a.EventId, a.EventType, reference, a.Number, a.Trigger, a.TriggeredBy,
+        a.StartedAt, a.DurationMs, a.Outcome, a.ResponseStatus, status, a.Messages.Split('\n')[0]);
 }

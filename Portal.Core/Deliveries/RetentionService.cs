@@ -32,7 +32,7 @@ public sealed class RetentionService(IDbContextFactory<PortalDbContext> dbFactor
 /// <summary>Used until the web host plugs in live publishing.</summary>
 internal sealed class NoAttemptListener : IAttemptListener
 {
-    public void Committed(IReadOnlyList<Attempt> attempts)
+    public void Committed(IReadOnlyList<LiveAttempt> attempts)
     {
     }
 }
