@@ -49,6 +49,7 @@ public static class PortalCoreServices
         services.AddSingleton<EventIngestion>();
         services.AddSingleton<DeliveryEngine>();
         services.AddSingleton<DeliveryService>();
+        services.AddSingleton<IAttemptLog, AttemptLog>();
         services.AddSingleton<QueueService>();
         services.AddSingleton<RetentionService>();
         return services;
