@@ -6,7 +6,7 @@ using MudBlazor.Services;
 
 namespace Jakamo.Portal.Tests.Components;
 
-/// <summary>The one shared bUnit setup: MudBlazor services, loose JS interop, an interactive server renderer, fake time.</summary>
+/// <summary>The one shared bUnit setup: MudBlazor services, loose JS interop and fake time.</summary>
 public abstract class PortalBunitContext : BunitContext, IAsyncLifetime
 {
     protected PortalBunitContext()
@@ -14,13 +14,23 @@ public abstract class PortalBunitContext : BunitContext, IAsyncLifetime
         Services.AddMudServices();
         Services.AddSingleton<TimeProvider>(Time);
         JSInterop.Mode = JSRuntimeMode.Loose;
-        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
+
+    /// <summary>Renders as an interactive server circuit would. Call it after the test's services are added:
+    /// it creates the renderer, after which no service can be added.</summary>
+    protected void UseInteractiveServerRenderer() => SetRendererInfo(new RendererInfo("Server", isInteractive: true));
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
 
     // MudBlazor registers services that only dispose asynchronously, so the container must be disposed that way.
-    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        await DisposeTestResourcesAsync();
+    }
+
+    /// <summary>Disposes what a test class set up besides the renderer, such as a database.</summary>
+    protected virtual ValueTask DisposeTestResourcesAsync() => ValueTask.CompletedTask;
 
     protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
 }
