@@ -15,6 +15,7 @@ using Jakamo.Portal.Features.Profile;
 using Jakamo.Portal.Features.Queue;
 using Jakamo.Portal.Features.Webhooks;
 using Jakamo.Portal.Jobs;
+using Jakamo.Portal.Realtime;
 using Jakamo.Portal.Security;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
@@ -55,6 +56,7 @@ public static class PortalHost
         }));
         services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database");
         services.AddPortalJobs(builder.Configuration);
+        services.AddPortalRealtime(builder.Configuration);
         services.AddSingleton<DemoReceiverState>();
         services.AddSingleton<DemoGeneratorState>();
         services.AddHostedService<DemoEventGenerator>();
@@ -128,6 +130,7 @@ public static class PortalHost
         app.MapQueueApi();
         app.MapDeliveriesApi();
         app.MapPortalJobsDashboard();
+        app.MapPortalRealtime();
         if (app.Environment.IsDevelopment())
         {
             app.MapDemoReceiver();

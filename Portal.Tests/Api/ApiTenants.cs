@@ -11,7 +11,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Jakamo.Portal.Tests.Api;
 
 /// <summary>A company set up through the support API, with one SO integration and an admin holding a personal token.</summary>
-public sealed record ApiTenant(int CompanyId, string CompanyName, int IntegrationId, string AdminUserId, string AdminEmail, string AdminToken, int AdminTokenId);
+public sealed record ApiTenant(
+    int CompanyId, string CompanyName, int IntegrationId, string AdminUserId, string AdminEmail, string AdminToken, int AdminTokenId, string AdminPassword);
 
 /// <summary>Sets up tenants through the real API and reads its JSON answers.</summary>
 public static class ApiTenants
@@ -32,10 +33,41 @@ public static class ApiTenants
         var email = $"admin-{suffix}@example.com";
         var admin = await support.SendJsonAsync(HttpMethod.Post, $"api/companies/{companyId}/admins", new { email }, HttpStatusCode.Created);
         var userId = admin.GetProperty("userId").GetString()!;
+        var password = admin.GetProperty("oneTimePassword").GetString()!;
 
         var token = await app.Services.GetRequiredService<ApiTokenService>()
             .CreateAsync(new PortalActor(userId, email, false, companyId), "test");
-        return new ApiTenant(companyId, companyName, integrationId, userId, email, token.PlainText, token.Token.Id);
+        return new ApiTenant(companyId, companyName, integrationId, userId, email, token.PlainText, token.Token.Id, password);
+    }
+
+    /// <summary>A new tenant whose admin made a Basic-auth webhook to <c>/hooks/{companyId}</c> on the fixture's receiver,
+    /// which answers <paramref name="receiverStatus"/> there.</summary>
+    public static async Task<(ApiTenant Tenant, string Path)> NewTenantWithWebhookAsync(
+        this DeliveryAppFixture fixture, string[]? events = null, int receiverStatus = 200)
+    {
+        var tenant = await fixture.App.NewTenantAsync();
+        var path = $"/hooks/{tenant.CompanyId}";
+        if (receiverStatus != 200)
+        {
+            var previous = fixture.Receiver.Respond;
+            fixture.Receiver.Respond = (request, context) =>
+            {
+                if (request.Path == path)
+                {
+                    context.Response.StatusCode = receiverStatus;
+                    return Task.CompletedTask;
+                }
+
+                return previous(request, context);
+            };
+        }
+
+        using var admin = fixture.App.NewClient(tenant.AdminToken);
+        var body = WebhookBody();
+        body["payloadUrl"] = new Uri(fixture.Receiver.BaseAddress, path.TrimStart('/')).ToString();
+        body["eventTypes"] = new JsonArray([.. (events ?? ["so.created"]).Select(e => (JsonNode)e)]);
+        await admin.CreateWebhookAsync(body);
+        return (tenant, path);
     }
 
     public static async Task<int> CreateIntegrationAsync(this HttpClient support, int companyId, string kind, string name)

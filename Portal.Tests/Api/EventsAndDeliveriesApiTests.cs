@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Jakamo.Portal.Tests.Infrastructure;
 
 namespace Jakamo.Portal.Tests.Api;
@@ -14,7 +13,7 @@ public sealed class EventsAndDeliveriesApiTests(DeliveryAppFixture fixture) : IC
     [Fact]
     public async Task PostedEvent_IsDeliveredThroughTheJobs_AndShowsInTheTransportLog()
     {
-        var (tenant, path) = await TenantWithWebhookAsync();
+        var (tenant, path) = await fixture.NewTenantWithWebhookAsync();
         using var platform = fixture.PlatformClient();
 
         var accepted = await platform.SendJsonAsync(HttpMethod.Post, "api/events",
@@ -90,7 +89,7 @@ public sealed class EventsAndDeliveriesApiTests(DeliveryAppFixture fixture) : IC
     [Fact]
     public async Task EventsApi_AnswersPayloadTooLarge_AboveTheLimit()
     {
-        var (tenant, _) = await TenantWithWebhookAsync();
+        var (tenant, _) = await fixture.NewTenantWithWebhookAsync();
         using var platform = fixture.PlatformClient();
         var body = new { type = "so.created", integrationId = tenant.IntegrationId, contentType = "application/xml", payload = new string('x', 1024 * 1024 + 100_000) };
 
@@ -105,7 +104,7 @@ public sealed class EventsAndDeliveriesApiTests(DeliveryAppFixture fixture) : IC
     [Fact]
     public async Task EventsApi_ReturnsTheOriginalEvent_ForARepeatedExternalId()
     {
-        var (tenant, _) = await TenantWithWebhookAsync();
+        var (tenant, _) = await fixture.NewTenantWithWebhookAsync();
         using var platform = fixture.PlatformClient();
         var body = new { type = "so.created", integrationId = tenant.IntegrationId, contentType = "application/xml", payload = "<o/>", externalId = "ERP-99" };
 
@@ -121,7 +120,7 @@ public sealed class EventsAndDeliveriesApiTests(DeliveryAppFixture fixture) : IC
     [Fact]
     public async Task Batch_AcceptsManyEvents_AndRefusesMoreThanTheLimit()
     {
-        var (tenant, path) = await TenantWithWebhookAsync();
+        var (tenant, path) = await fixture.NewTenantWithWebhookAsync();
         using var platform = fixture.PlatformClient();
         var events = Enumerable.Range(0, 25).Select(i => new { type = "so.created", integrationId = tenant.IntegrationId, contentType = "application/xml", payload = $"<o>{i}</o>" }).ToArray();
 
@@ -138,7 +137,7 @@ public sealed class EventsAndDeliveriesApiTests(DeliveryAppFixture fixture) : IC
     [Fact]
     public async Task Resend_ByTheCompanysAdminOrSupport_AddsAManualAttempt_AndAnotherCompanyGetsNotFound()
     {
-        var (tenant, path) = await TenantWithWebhookAsync(events: ["so.changed"]);
+        var (tenant, path) = await fixture.NewTenantWithWebhookAsync(events: ["so.changed"]);
         var other = await _app.NewTenantAsync();
         using var platform = fixture.PlatformClient();
         var accepted = await platform.SendJsonAsync(HttpMethod.Post, "api/events",
@@ -169,7 +168,7 @@ public sealed class EventsAndDeliveriesApiTests(DeliveryAppFixture fixture) : IC
     [Fact]
     public async Task BulkResend_IsForSupport_AndReportsHowManyWereQueued()
     {
-        var (tenant, path) = await TenantWithWebhookAsync(events: ["so.changed"], receiverStatus: 500);
+        var (tenant, path) = await fixture.NewTenantWithWebhookAsync(events: ["so.changed"], receiverStatus: 500);
         using var platform = fixture.PlatformClient();
         for (var i = 0; i < 3; i++)
         {
@@ -219,33 +218,6 @@ public sealed class EventsAndDeliveriesApiTests(DeliveryAppFixture fixture) : IC
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
-    }
-
-    private async Task<(ApiTenant Tenant, string Path)> TenantWithWebhookAsync(string[]? events = null, int receiverStatus = 200)
-    {
-        var tenant = await _app.NewTenantAsync();
-        var path = $"/hooks/{tenant.CompanyId}";
-        if (receiverStatus != 200)
-        {
-            var previous = fixture.Receiver.Respond;
-            fixture.Receiver.Respond = (request, context) =>
-            {
-                if (request.Path == path)
-                {
-                    context.Response.StatusCode = receiverStatus;
-                    return Task.CompletedTask;
-                }
-
-                return previous(request, context);
-            };
-        }
-
-        using var admin = _app.NewClient(tenant.AdminToken);
-        var body = ApiTenants.WebhookBody();
-        body["payloadUrl"] = new Uri(fixture.Receiver.BaseAddress, path.TrimStart('/')).ToString();
-        body["eventTypes"] = new JsonArray([.. (events ?? ["so.created"]).Select(e => (JsonNode)e)]);
-        await admin.CreateWebhookAsync(body);
-        return (tenant, path);
     }
 
     private static async Task<long> WaitForDeliveryAsync(HttpClient client, long eventId, int attempts)

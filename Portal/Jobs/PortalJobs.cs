@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.Dashboard;
 using Hangfire.SqlServer;
 using Jakamo.Portal.Core.Data;
@@ -26,6 +27,10 @@ public static class PortalJobs
             })
             // In-memory jobs are fast but not durable; the database is the truth and recovery re-enqueues what is due.
             : new Hangfire.InMemory.InMemoryStorage());
+
+        // Likewise the activator: Hangfire's default is the process-wide JobActivator.Current, which the last host to
+        // configure Hangfire overwrites, so another host's jobs would resolve from (and fail on) its disposed services.
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()

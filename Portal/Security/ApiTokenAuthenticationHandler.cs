@@ -1,30 +1,38 @@
 using System.Text.Encodings.Web;
 using Jakamo.Portal.Core.Security;
+using Jakamo.Portal.Realtime;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
 namespace Jakamo.Portal.Security;
 
-/// <summary>Authenticates <c>Authorization: Bearer jkp_…</c> personal API tokens with the owner's role and company.</summary>
+/// <summary>Authenticates <c>Authorization: Bearer jkp_…</c> personal API tokens with the owner's role and company, and,
+/// on hubs, the pages' in-process attempt feed.</summary>
 internal sealed class ApiTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     ApiTokenService tokens,
     UserManager<PortalUser> users,
-    IUserClaimsPrincipalFactory<PortalUser> principals)
+    IUserClaimsPrincipalFactory<PortalUser> principals,
+    AttemptFeedIdentity feed)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        var token = PortalAuthentication.BearerToken(Request);
+        if (token is null)
         {
             return AuthenticateResult.NoResult();
         }
 
-        var identity = await tokens.AuthenticateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        if (PortalAuthentication.IsHubRequest(Request) && feed.Matches(token))
+        {
+            return AuthenticateResult.Success(new AuthenticationTicket(feed.Principal(Scheme.Name), Scheme.Name));
+        }
+
+        var identity = await tokens.AuthenticateAsync(token, Context.RequestAborted);
         if (identity is null)
         {
             return AuthenticateResult.Fail("The API token is invalid or revoked.");

@@ -82,11 +82,25 @@ public static class PortalAuthentication
     }
 
     /// <summary>True when a program authenticates with a personal token rather than a browser cookie.</summary>
-    public static bool IsBearerRequest(HttpRequest request) =>
-        request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+    public static bool IsBearerRequest(HttpRequest request) => BearerToken(request) is not null;
+
+    /// <summary>The bearer token of the request: from the Authorization header, or, on hubs only, from the
+    /// <c>access_token</c> query parameter, because a browser cannot set headers on a WebSocket.</summary>
+    public static string? BearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return header["Bearer ".Length..].Trim();
+        }
+
+        return IsHubRequest(request) && request.Query["access_token"] is [{ Length: > 0 } token] ? token : null;
+    }
+
+    public static bool IsHubRequest(HttpRequest request) => request.Path.StartsWithSegments("/hubs");
 
     public static bool IsApiRequest(HttpRequest request) =>
-        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/hubs") || request.Path.StartsWithSegments("/openapi");
+        request.Path.StartsWithSegments("/api") || IsHubRequest(request) || request.Path.StartsWithSegments("/openapi");
 }
 
 /// <summary>Adds the company id and the must-change-password flag to the signed-in principal.</summary>
