@@ -136,6 +136,7 @@ public sealed partial class TransportLogPage
         }
 
         await _grid.ReloadServerData();
+        StateHasChanged();
     }
 
     private async Task ShowNewestAsync()

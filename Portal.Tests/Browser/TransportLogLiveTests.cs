@@ -1,0 +1,125 @@
+using System.Net;
+using Jakamo.Portal.Core.Demo;
+using Jakamo.Portal.Core.Firewall;
+using Jakamo.Portal.Core.Webhooks;
+using Jakamo.Portal.Tests.Api;
+using Jakamo.Portal.Tests.Builders;
+using Jakamo.Portal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Jakamo.Portal.Tests.Browser;
+
+/// <summary>The live transport log in Chromium: attempts appear as they are committed, without a reload.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class TransportLogLiveTests(ChromiumFixture chromium) : IAsyncLifetime
+{
+    private const string PlatformKey = "browser-platform-key";
+
+    private readonly PortalAppFactory _app = new(demo: true, settings: new()
+    {
+        ["Portal:Events:ApiKeys:0"] = PlatformKey,
+        ["Portal:Webhooks:AllowHttp"] = "true",
+        ["Portal:Delivery:AllowLoopback"] = "true",
+    });
+
+    private TestReceiver _receiver = default!;
+    private IPage _page = default!;
+    private DemoDirectory _demo = default!;
+
+    public async Task InitializeAsync()
+    {
+        _receiver = await TestReceiver.StartAsync();
+        _page = await chromium.NewPageAsync(_app.BaseAddress);
+        _demo = await DemoDirectory.LoadAsync(_app);
+        await _app.Services.GetRequiredService<FirewallService>().AddAsync(TestData.Support, "127.0.0.1", "test receiver");
+
+        // The demo data's own webhook would answer these events too; only the test's receiver counts here.
+        await using (var db = await _app.Services.GetRequiredService<IDbContextFactory<Jakamo.Portal.Core.Data.PortalDbContext>>().CreateDbContextAsync())
+        {
+            await db.Webhooks.Where(w => w.Name == DemoData.DemoWebhookName).ExecuteUpdateAsync(s => s.SetProperty(w => w.Enabled, false));
+        }
+
+        await _app.Services.GetRequiredService<WebhookService>().CreateAsync(TestData.AdminOf(_demo.NordicId), TestData.Webhook(w =>
+        {
+            w.Name = "ERP production";
+            w.PayloadUrl = _receiver.Url("erp").ToString();
+            w.EventTypes = ["so.created", "so.changed"];
+        }));
+    }
+
+    [Fact]
+    public async Task PostedEvent_AppearsLive_OpensMasked_AndItsResendAppearsLiveToo()
+    {
+        await _page.SignInAsync(PortalPageExtensions.NordicAdmin);
+        await _page.OpenAsync("transport-log");
+        await Expect(_page.GetByTestId("attempt-grid")).ToContainTextAsync("No attempts match.");
+
+        await PostEventsAsync(1, "SO-LIVE-1");
+
+        var row = _page.GetByTestId("attempt-grid").Locator("tr", new() { HasText = "SO-LIVE-1" });
+        await Expect(row).ToHaveCountAsync(1, new() { Timeout = 5_000 });
+        await Expect(row).ToContainTextAsync("Succeeded 200");
+        await row.ClickAsync();
+
+        var detail = _page.GetByTestId("delivery-detail");
+        await Expect(detail).ToContainTextAsync("Authorization: Basic ••••••");
+        Assert.Equal("<Order>\n  <ID>SO-LIVE-1</ID>\n</Order>", await detail.GetByTestId("request-payload").InnerTextAsync());
+        Assert.DoesNotContain("basic-secret-P4ss", await _page.ContentAsync(), StringComparison.Ordinal);
+        await Screenshots.SaveAsync(_page, "transport-log-detail.png");
+
+        await _page.Locator("#delivery-resend").ClickAsync();
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Close the delivery detail" }).ClickAsync();
+        var manual = _page.GetByTestId("attempt-grid").Locator("tr", new() { HasText = $"manual by {PortalPageExtensions.NordicAdmin.Email}" });
+        await Expect(manual).ToHaveCountAsync(1, new() { Timeout = 5_000 });
+        await Expect(manual).ToContainTextAsync("SO-LIVE-1");
+        await Screenshots.SaveAsync(_page, "transport-log.png");
+    }
+
+    [Fact]
+    public async Task BurstOf2000Attempts_KeepsTheCircuitConnected_EveryRowReachable_AndRendersBounded()
+    {
+        await _page.SignInAsync(PortalPageExtensions.NordicAdmin);
+        await _page.OpenAsync("transport-log");
+        var started = DateTime.UtcNow;
+
+        await PostEventsAsync(1000, "BURST-A");
+        await PostEventsAsync(1000, "BURST-B");
+
+        await Poll.UntilAsync(() => Task.FromResult(_receiver.Requests.Count >= 2000), TimeSpan.FromSeconds(120), "2,000 deliveries made");
+        await Expect(_page.Locator(".mud-table-pagination-caption").Nth(1)).ToHaveTextAsync("1-25 of 2,000", new() { Timeout = 10_000 });
+        var seconds = (DateTime.UtcNow - started).TotalSeconds;
+        var renders = int.Parse(await _page.GetByTestId("render-count").GetAttributeAsync("data-count") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(renders, 1, 10 + (int)(seconds * Features.TransportLog.TransportLogPage.FlushesPerSecond));
+
+        // Still interactive: the last page answers a click with rows from the server.
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Last page" }).ClickAsync();
+        await Expect(_page.Locator(".mud-table-pagination-caption").Nth(1)).ToHaveTextAsync("1,976-2,000 of 2,000");
+        await Expect(_page.GetByTestId("attempt-grid").Locator("tbody tr")).ToHaveCountAsync(25);
+        await Expect(_page.Locator("#components-reconnect-modal")).Not.ToBeVisibleAsync();
+    }
+
+    private async Task PostEventsAsync(int count, string reference)
+    {
+        using var platform = _app.NewClient();
+        platform.DefaultRequestHeaders.Add("X-Api-Key", PlatformKey);
+        var events = Enumerable.Range(0, count).Select(i => new
+        {
+            type = "so.created",
+            integrationId = _demo.IntegrationIds[DemoData.SupplierSoProduction],
+            contentType = "application/xml",
+            payload = count == 1 ? $"<Order><ID>{reference}</ID></Order>" : $"<Order><ID>{reference}-{i}</ID></Order>",
+            reference = count == 1 ? reference : $"{reference}-{i}",
+        }).ToArray();
+        await platform.SendJsonAsync(HttpMethod.Post, "api/events/batch", new { events }, HttpStatusCode.Accepted);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _page.Context.CloseAsync();
+        await _receiver.DisposeAsync();
+        await _app.DisposeAsync();
+    }
+}
