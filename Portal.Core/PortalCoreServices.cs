@@ -7,6 +7,7 @@ using Jakamo.Portal.Core.Demo;
 using Jakamo.Portal.Core.Events;
 using Jakamo.Portal.Core.Firewall;
 using Jakamo.Portal.Core.Integrations;
+using Jakamo.Portal.Core.Monitoring;
 using Jakamo.Portal.Core.Queue;
 using Jakamo.Portal.Core.Security;
 using Jakamo.Portal.Core.Webhooks;
@@ -52,6 +53,8 @@ public static class PortalCoreServices
         services.AddSingleton<IAttemptLog, AttemptLog>();
         services.AddSingleton<QueueService>();
         services.AddSingleton<RetentionService>();
+        services.AddSingleton<WebhookHealthService>();
+        services.AddSingleton<DashboardService>();
         return services;
     }
 }

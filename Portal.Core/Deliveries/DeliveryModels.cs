@@ -65,4 +65,5 @@ public sealed record AttemptView(
 
 public sealed record DeliveryDetail(DeliveryRow Delivery, string ContentType, IReadOnlyList<AttemptView> Attempts);
 
-public sealed record BulkResendResult(int Queued);
+/// <summary>How many deliveries a bulk resend queued, and which, so their progress can be followed.</summary>
+public sealed record BulkResendResult(int Queued, IReadOnlyList<long> DeliveryIds);

@@ -50,13 +50,20 @@ public sealed class DeliveryService(IDbContextFactory<PortalDbContext> dbFactory
         return await Project(db.Deliveries.Where(d => d.Id == id)).FirstAsync(ct);
     }
 
+    /// <summary>How many deliveries <see cref="BulkResendAsync"/> would queue for this filter now, so support can confirm first.</summary>
+    public async Task<int> CountForResendAsync(PortalActor actor, DeliveryFilter filter, CancellationToken ct = default)
+    {
+        actor.RequireSupport();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await ResendTargets(db, actor, filter).CountAsync(ct);
+    }
+
     /// <summary>Support resends every delivery matching the filter (failed ones unless another status is given).</summary>
     public async Task<BulkResendResult> BulkResendAsync(PortalActor actor, DeliveryFilter filter, CancellationToken ct = default)
     {
         actor.RequireSupport();
-        filter.Status ??= DeliveryStatus.Failed;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var targets = await Filtered(db, actor, filter).Where(d => d.ResendRequestedAt == null)
+        var targets = await ResendTargets(db, actor, filter)
             .Select(d => new { d.Id, d.WebhookId, WebhookName = d.Webhook!.Name, d.EventType, d.EventId }).ToListAsync(ct);
         var now = time.GetUtcNow().UtcDateTime;
         foreach (var chunk in targets.Chunk(500))
@@ -71,7 +78,7 @@ public sealed class DeliveryService(IDbContextFactory<PortalDbContext> dbFactory
             jobs.EnqueueResend(new DeliveryJobInfo(t.WebhookId, t.WebhookName, t.EventType, t.Id, DeliveryEngine.EventRef(t.EventId), RequestedBy: actor.UserName));
         }
 
-        return new BulkResendResult(targets.Count);
+        return new BulkResendResult(targets.Count, [.. targets.Select(t => t.Id)]);
     }
 
     internal static AttemptView ToView(Attempt a) => new(
@@ -100,6 +107,12 @@ public sealed class DeliveryService(IDbContextFactory<PortalDbContext> dbFactory
 
     private static IQueryable<Delivery> Visible(PortalDbContext db, PortalActor actor) =>
         actor.IsSupport ? db.Deliveries : db.Deliveries.Where(d => d.CompanyId == actor.CompanyId);
+
+    private static IQueryable<Delivery> ResendTargets(PortalDbContext db, PortalActor actor, DeliveryFilter filter)
+    {
+        filter.Status ??= DeliveryStatus.Failed;
+        return Filtered(db, actor, filter).Where(d => d.ResendRequestedAt == null);
+    }
 
     private static IQueryable<Delivery> Filtered(PortalDbContext db, PortalActor actor, DeliveryFilter filter)
     {

@@ -103,7 +103,7 @@ public sealed class TransportLogPageTests : PortalBunitContext
         Services.AddSingleton<IAttemptFeed>(_feed);
         Services.AddSingleton(_core.Get<WebhookService>());
         Services.AddSingleton(_core.Get<DeliveryService>());
-        var auth = AddAuthorization();
+        var auth = Authorization;
         auth.SetAuthorized("admin@nordic.test");
         auth.SetRoles(PortalRoles.CompanyAdmin);
         auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, "admin-7"), new Claim(PortalClaims.CompanyId, CompanyId.ToString(System.Globalization.CultureInfo.InvariantCulture)));

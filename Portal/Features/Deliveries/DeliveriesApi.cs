@@ -41,7 +41,7 @@ internal static class DeliveriesApi
         group.MapPost("resend", async Task<Accepted<BulkResendResult>> (DeliveryFilter filter, ClaimsPrincipal user, DeliveryService deliveries, CancellationToken ct) =>
                 TypedResults.Accepted("/api/deliveries", await deliveries.BulkResendAsync(user.ToActor(), filter, ct)))
             .RequireAuthorization(PortalAuthentication.SupportPolicy)
-            .WithSummary("Support: resends every delivery matching the filter (failed ones when no status is given). Returns how many were queued.");
+            .WithSummary("Support: resends every delivery matching the filter (failed ones when no status is given). Returns how many were queued, and their ids.");
         return app;
     }
 }
