@@ -89,7 +89,7 @@ public sealed class SupportDashboardPageTests(ChromiumFixture chromium) : IAsync
 
             context.Response.StatusCode = 200;
         };
-        await row.GetByRole(AriaRole.Button, new() { Name = "Resend the failed deliveries of ERP production" }).ClickAsync();
+        await row.GetByRole(AriaRole.Button, new() { Name = "Resend failed deliveries of ERP production" }).ClickAsync();
         var dialog = _page.GetByRole(AriaRole.Dialog);
         await Expect(dialog).ToContainTextAsync("Resend 3 Failed deliveries matching this filter?");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Resend 3" }).ClickAsync();
