@@ -1,12 +1,6 @@
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
-using Jakamo.Portal.Core.Demo;
-using Jakamo.Portal.Core.Events;
-using Jakamo.Portal.Core.Firewall;
-using Jakamo.Portal.Core.Webhooks;
-using Jakamo.Portal.Tests.Builders;
 using Jakamo.Portal.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -16,47 +10,26 @@ namespace Jakamo.Portal.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class AccessibilityTests(ChromiumFixture chromium) : IAsyncLifetime
 {
-    private readonly PortalAppFactory _app = new(demo: true, settings: new()
-    {
-        ["Portal:Webhooks:AllowHttp"] = "true",
-        ["Portal:Delivery:AllowLoopback"] = "true",
-    });
-
-    private TestReceiver _receiver = default!;
+    private ReceiverScenario _scenario = default!;
     private IPage _page = default!;
 
     public async Task InitializeAsync()
     {
-        _receiver = await TestReceiver.StartAsync();
-        _page = await chromium.NewPageAsync(_app.BaseAddress);
+        _scenario = await ReceiverScenario.StartAsync(["so.changed"]);
+        _page = await chromium.NewPageAsync(_scenario.App.BaseAddress);
     }
 
     [Fact]
     public async Task WorkPages_HaveNoSeriousOrCriticalViolations()
     {
-        var demo = await DemoDirectory.LoadAsync(_app);
-        await _app.Services.GetRequiredService<FirewallService>().AddAsync(TestData.Support, "127.0.0.1", null);
-        await _app.Services.GetRequiredService<WebhookService>().CreateAsync(TestData.AdminOf(demo.NordicId), TestData.Webhook(w =>
-        {
-            w.Name = "ERP production";
-            w.PayloadUrl = _receiver.Url("erp").ToString();
-            w.EventTypes = ["so.changed"];
-        }));
-        _receiver.AnswerWith(500);
-        await _app.Services.GetRequiredService<EventIngestion>().PublishAsync(new EventInput
-        {
-            Type = "so.changed",
-            IntegrationId = demo.IntegrationIds[DemoData.SupplierSoProduction],
-            ContentType = "application/xml",
-            Payload = "<Order><ID>A11Y-1</ID></Order>",
-            Reference = "A11Y-1",
-        });
-        await Poll.UntilAsync(() => Task.FromResult(!_receiver.Requests.IsEmpty), TimeSpan.FromSeconds(15), "the attempt was made");
+        _scenario.Receiver.AnswerWith(500);
+        await _scenario.PublishAsync("so.changed", "A11Y-1");
+        await Poll.UntilAsync(() => Task.FromResult(!_scenario.Receiver.Requests.IsEmpty), TimeSpan.FromSeconds(15), "the attempt was made");
 
         await _page.SignInAsync(PortalPageExtensions.Support);
         var findings = new List<string>();
 
-        await _page.OpenAsync($"webhooks/new?company={demo.NordicId}");
+        await _page.OpenAsync($"webhooks/new?company={_scenario.Demo.NordicId}");
         findings.AddRange(await ScanAsync("webhook form"));
 
         await _page.OpenAsync("transport-log");
@@ -87,7 +60,6 @@ public sealed class AccessibilityTests(ChromiumFixture chromium) : IAsyncLifetim
     public async Task DisposeAsync()
     {
         await _page.Context.CloseAsync();
-        await _receiver.DisposeAsync();
-        await _app.DisposeAsync();
+        await _scenario.DisposeAsync();
     }
 }

@@ -1,10 +1,4 @@
-using Jakamo.Portal.Core.Demo;
-using Jakamo.Portal.Core.Events;
-using Jakamo.Portal.Core.Firewall;
-using Jakamo.Portal.Core.Webhooks;
-using Jakamo.Portal.Tests.Builders;
 using Jakamo.Portal.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -14,42 +8,23 @@ namespace Jakamo.Portal.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class DeliveriesPageTests(ChromiumFixture chromium) : IAsyncLifetime
 {
-    private readonly PortalAppFactory _app = new(demo: true, settings: new()
-    {
-        ["Portal:Webhooks:AllowHttp"] = "true",
-        ["Portal:Delivery:AllowLoopback"] = "true",
-    });
-
-    private TestReceiver _receiver = default!;
+    private ReceiverScenario _scenario = default!;
     private IPage _page = default!;
+
+    private TestReceiver Receiver => _scenario.Receiver;
 
     public async Task InitializeAsync()
     {
-        _receiver = await TestReceiver.StartAsync();
-        _page = await chromium.NewPageAsync(_app.BaseAddress);
+        _scenario = await ReceiverScenario.StartAsync(["so.changed"]);
+        _page = await chromium.NewPageAsync(_scenario.App.BaseAddress);
     }
 
     [Fact]
     public async Task CompanyAdmin_SeesTheMaskedExchange_AndResendsAFailedDelivery()
     {
-        var directory = await DemoDirectory.LoadAsync(_app);
-        await _app.Services.GetRequiredService<FirewallService>().AddAsync(TestData.Support, "127.0.0.1", "test receiver");
-        await _app.Services.GetRequiredService<WebhookService>().CreateAsync(TestData.AdminOf(directory.NordicId), TestData.Webhook(w =>
-        {
-            w.Name = "ERP production";
-            w.PayloadUrl = _receiver.Url("erp").ToString();
-            w.EventTypes = ["so.changed"];
-        }));
-        _receiver.AnswerWith(500, "{\"error\":\"ERP is down\"}");
-        var published = await _app.Services.GetRequiredService<EventIngestion>().PublishAsync(new EventInput
-        {
-            Type = "so.changed",
-            IntegrationId = directory.IntegrationIds[DemoData.SupplierSoProduction],
-            ContentType = "application/xml",
-            Payload = "<Order><ID>SO-4711</ID></Order>",
-            Reference = "SO-4711",
-        });
-        await Poll.UntilAsync(() => Task.FromResult(_receiver.Requests.Count == 1), TimeSpan.FromSeconds(15), "the first attempt reached the receiver");
+        Receiver.AnswerWith(500, "{\"error\":\"ERP is down\"}");
+        var published = await _scenario.PublishAsync("so.changed", "SO-4711");
+        await Poll.UntilAsync(() => Task.FromResult(Receiver.Requests.Count == 1), TimeSpan.FromSeconds(15), "the first attempt reached the receiver");
 
         await _page.SignInAsync(PortalPageExtensions.NordicAdmin);
         await _page.OpenAsync("deliveries");
@@ -60,7 +35,7 @@ public sealed class DeliveriesPageTests(ChromiumFixture chromium) : IAsyncLifeti
 
         var detail = _page.GetByTestId("delivery-detail");
         await Expect(detail).ToContainTextAsync($"event {published.EventId}");
-        await Expect(detail).ToContainTextAsync($"POST {_receiver.Url("erp")}\nContent-Type: application/xml");
+        await Expect(detail).ToContainTextAsync($"POST {Receiver.Url("erp")}\nContent-Type: application/xml");
         await Expect(detail).ToContainTextAsync("Authorization: Basic ••••••");
         Assert.Equal("<Order>\n  <ID>SO-4711</ID>\n</Order>", await detail.GetByTestId("request-payload").InnerTextAsync());
         await Expect(detail).ToContainTextAsync("ERP is down");
@@ -68,9 +43,9 @@ public sealed class DeliveriesPageTests(ChromiumFixture chromium) : IAsyncLifeti
         Assert.DoesNotContain("basic-secret-P4ss", await _page.ContentAsync(), StringComparison.Ordinal);
         await Screenshots.SaveAsync(_page, "delivery-detail.png");
 
-        _receiver.AnswerWith(200);
+        Receiver.AnswerWith(200);
         await _page.Locator("#delivery-resend").ClickAsync();
-        await Poll.UntilAsync(() => Task.FromResult(_receiver.Requests.Count == 2), TimeSpan.FromSeconds(15), "the resend reached the receiver");
+        await Poll.UntilAsync(() => Task.FromResult(Receiver.Requests.Count == 2), TimeSpan.FromSeconds(15), "the resend reached the receiver");
 
         await _page.OpenAsync("deliveries");
         await Expect(row).ToContainTextAsync("Succeeded");
@@ -81,7 +56,6 @@ public sealed class DeliveriesPageTests(ChromiumFixture chromium) : IAsyncLifeti
     public async Task DisposeAsync()
     {
         await _page.Context.CloseAsync();
-        await _receiver.DisposeAsync();
-        await _app.DisposeAsync();
+        await _scenario.DisposeAsync();
     }
 }

@@ -2,9 +2,6 @@ using System.Text.RegularExpressions;
 using Jakamo.Portal.Core.Data;
 using Jakamo.Portal.Core.Deliveries;
 using Jakamo.Portal.Core.Demo;
-using Jakamo.Portal.Core.Events;
-using Jakamo.Portal.Core.Firewall;
-using Jakamo.Portal.Core.Webhooks;
 using Jakamo.Portal.Tests.Builders;
 using Jakamo.Portal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -18,51 +15,33 @@ namespace Jakamo.Portal.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class SupportDashboardPageTests(ChromiumFixture chromium) : IAsyncLifetime
 {
-    private readonly PortalAppFactory _app = new(demo: true, settings: new()
-    {
-        ["Portal:Webhooks:AllowHttp"] = "true",
-        ["Portal:Delivery:AllowLoopback"] = "true",
-    });
-
     // Holds the receiver's answers to all but the first resend, so the progress can be seen half way.
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private TestReceiver _receiver = default!;
+    private ReceiverScenario _scenario = default!;
     private IPage _page = default!;
+
+    private PortalAppFactory App => _scenario.App;
 
     public async Task InitializeAsync()
     {
-        _receiver = await TestReceiver.StartAsync();
-        _page = await chromium.NewPageAsync(_app.BaseAddress);
+        _scenario = await ReceiverScenario.StartAsync(["so.changed"]);
+        _page = await chromium.NewPageAsync(App.BaseAddress);
     }
 
     [Fact]
     public async Task Support_SeesTheFailingWebhook_AndABulkResendShowsProgressThenASummaryWithTheRightCount()
     {
-        var directory = await DemoDirectory.LoadAsync(_app);
-        await _app.Services.GetRequiredService<FirewallService>().AddAsync(TestData.Support, "127.0.0.1", "test receiver");
-        var webhook = (await _app.Services.GetRequiredService<WebhookService>().CreateAsync(TestData.AdminOf(directory.NordicId), TestData.Webhook(w =>
-        {
-            w.Name = "ERP production";
-            w.PayloadUrl = _receiver.Url("erp").ToString();
-            w.EventTypes = ["so.changed"];
-        }))).Webhook;
+        var webhook = _scenario.Webhook;
         await RecordADayOfSuccessfulDeliveriesAsync();
 
-        _receiver.AnswerWith(500, "{\"error\":\"ERP is down\"}");
+        _scenario.Receiver.AnswerWith(500, "{\"error\":\"ERP is down\"}");
         for (var i = 1; i <= 3; i++)
         {
-            await _app.Services.GetRequiredService<EventIngestion>().PublishAsync(new EventInput
-            {
-                Type = "so.changed",
-                IntegrationId = directory.IntegrationIds[DemoData.SupplierSoProduction],
-                ContentType = "application/xml",
-                Payload = $"<Order><ID>SO-470{i}</ID></Order>",
-                Reference = $"SO-470{i}",
-            });
+            await _scenario.PublishAsync("so.changed", $"SO-470{i}");
         }
 
-        var deliveries = _app.Services.GetRequiredService<DeliveryService>();
+        var deliveries = App.Services.GetRequiredService<DeliveryService>();
         var failed = new DeliveryFilter { WebhookId = webhook.Id, Status = DeliveryStatus.Failed };
         await Poll.UntilAsync(async () => (await deliveries.ListAsync(TestData.Support, failed)).TotalCount == 3, TimeSpan.FromSeconds(20), "three deliveries failed");
 
@@ -80,7 +59,7 @@ public sealed class SupportDashboardPageTests(ChromiumFixture chromium) : IAsync
         await Screenshots.SaveAsync(_page, "support-dashboard.png");
 
         var answered = 0;
-        _receiver.Respond = async (_, context) =>
+        _scenario.Receiver.Respond = async (_, context) =>
         {
             if (Interlocked.Increment(ref answered) > 1)
             {
@@ -111,7 +90,7 @@ public sealed class SupportDashboardPageTests(ChromiumFixture chromium) : IAsync
     /// <summary>Succeeded deliveries of the demo webhook over the last day, so the hourly chart has a history to show.</summary>
     private async Task RecordADayOfSuccessfulDeliveriesAsync()
     {
-        var dbFactory = _app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        var dbFactory = App.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         await using var db = await dbFactory.CreateDbContextAsync();
         var demo = await db.Webhooks.AsNoTracking().SingleAsync(w => w.Name == DemoData.DemoWebhookName);
         var records = new DeliveryRecords(dbFactory);
@@ -131,7 +110,6 @@ public sealed class SupportDashboardPageTests(ChromiumFixture chromium) : IAsync
     {
         _release.TrySetResult();
         await _page.Context.CloseAsync();
-        await _receiver.DisposeAsync();
-        await _app.DisposeAsync();
+        await _scenario.DisposeAsync();
     }
 }

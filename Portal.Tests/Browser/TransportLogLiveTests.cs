@@ -1,12 +1,7 @@
 using System.Net;
 using Jakamo.Portal.Core.Demo;
-using Jakamo.Portal.Core.Firewall;
-using Jakamo.Portal.Core.Webhooks;
 using Jakamo.Portal.Tests.Api;
-using Jakamo.Portal.Tests.Builders;
 using Jakamo.Portal.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -18,36 +13,18 @@ public sealed class TransportLogLiveTests(ChromiumFixture chromium) : IAsyncLife
 {
     private const string PlatformKey = "browser-platform-key";
 
-    private readonly PortalAppFactory _app = new(demo: true, settings: new()
-    {
-        ["Portal:Events:ApiKeys:0"] = PlatformKey,
-        ["Portal:Webhooks:AllowHttp"] = "true",
-        ["Portal:Delivery:AllowLoopback"] = "true",
-    });
-
-    private TestReceiver _receiver = default!;
+    private ReceiverScenario _scenario = default!;
     private IPage _page = default!;
-    private DemoDirectory _demo = default!;
+
+    private PortalAppFactory App => _scenario.App;
 
     public async Task InitializeAsync()
     {
-        _receiver = await TestReceiver.StartAsync();
-        _page = await chromium.NewPageAsync(_app.BaseAddress);
-        _demo = await DemoDirectory.LoadAsync(_app);
-        await _app.Services.GetRequiredService<FirewallService>().AddAsync(TestData.Support, "127.0.0.1", "test receiver");
-
-        // The demo data's own webhook would answer these events too; only the test's receiver counts here.
-        await using (var db = await _app.Services.GetRequiredService<IDbContextFactory<Jakamo.Portal.Core.Data.PortalDbContext>>().CreateDbContextAsync())
+        _scenario = await ReceiverScenario.StartAsync(["so.created", "so.changed"], quietDemoWebhook: true, settings: new()
         {
-            await db.Webhooks.Where(w => w.Name == DemoData.DemoWebhookName).ExecuteUpdateAsync(s => s.SetProperty(w => w.Enabled, false));
-        }
-
-        await _app.Services.GetRequiredService<WebhookService>().CreateAsync(TestData.AdminOf(_demo.NordicId), TestData.Webhook(w =>
-        {
-            w.Name = "ERP production";
-            w.PayloadUrl = _receiver.Url("erp").ToString();
-            w.EventTypes = ["so.created", "so.changed"];
-        }));
+            ["Portal:Events:ApiKeys:0"] = PlatformKey,
+        });
+        _page = await chromium.NewPageAsync(App.BaseAddress);
     }
 
     [Fact]
@@ -88,7 +65,7 @@ public sealed class TransportLogLiveTests(ChromiumFixture chromium) : IAsyncLife
         await PostEventsAsync(1000, "BURST-A");
         await PostEventsAsync(1000, "BURST-B");
 
-        await Poll.UntilAsync(() => Task.FromResult(_receiver.Requests.Count >= 2000), TimeSpan.FromSeconds(120), "2,000 deliveries made");
+        await Poll.UntilAsync(() => Task.FromResult(_scenario.Receiver.Requests.Count >= 2000), TimeSpan.FromSeconds(120), "2,000 deliveries made");
         await Expect(_page.Locator(".mud-table-pagination-caption").Nth(1)).ToHaveTextAsync("1-25 of 2,000", new() { Timeout = 10_000 });
         var seconds = (DateTime.UtcNow - started).TotalSeconds;
         var renders = int.Parse(await _page.GetByTestId("render-count").GetAttributeAsync("data-count") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
@@ -103,12 +80,12 @@ public sealed class TransportLogLiveTests(ChromiumFixture chromium) : IAsyncLife
 
     private async Task PostEventsAsync(int count, string reference)
     {
-        using var platform = _app.NewClient();
+        using var platform = App.NewClient();
         platform.DefaultRequestHeaders.Add("X-Api-Key", PlatformKey);
         var events = Enumerable.Range(0, count).Select(i => new
         {
             type = "so.created",
-            integrationId = _demo.IntegrationIds[DemoData.SupplierSoProduction],
+            integrationId = _scenario.Demo.IntegrationIds[DemoData.SupplierSoProduction],
             contentType = "application/xml",
             payload = count == 1 ? $"<Order><ID>{reference}</ID></Order>" : $"<Order><ID>{reference}-{i}</ID></Order>",
             reference = count == 1 ? reference : $"{reference}-{i}",
@@ -119,7 +96,6 @@ public sealed class TransportLogLiveTests(ChromiumFixture chromium) : IAsyncLife
     public async Task DisposeAsync()
     {
         await _page.Context.CloseAsync();
-        await _receiver.DisposeAsync();
-        await _app.DisposeAsync();
+        await _scenario.DisposeAsync();
     }
 }
