@@ -1,1 +1,0 @@
-// Kept for small page helpers; Blazor and MudBlazor load their own scripts.
