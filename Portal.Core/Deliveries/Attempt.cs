@@ -17,7 +17,7 @@ public enum AttemptOutcome
 }
 
 /// <summary>A transport-log entry: one HTTP exchange, or one failure to make it. Secrets are masked before it is stored.</summary>
-public sealed class Attempt
+public sealed class Attempt : ITransportLogEntry
 {
     public long Id { get; set; }
 

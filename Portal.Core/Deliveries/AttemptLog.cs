@@ -69,27 +69,7 @@ internal sealed class AttemptLog(IDbContextFactory<PortalDbContext> dbFactory) :
         page = Math.Max(1, page);
         pageSize = Math.Clamp(pageSize, 1, DeliveryService.MaxPageSize);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = db.Attempts.AsNoTracking();
-        if (!actor.IsSupport)
-        {
-            query = query.Where(a => a.CompanyId == actor.CompanyId);
-        }
-
-        if (filter.CompanyId is { } company)
-        {
-            query = query.Where(a => a.CompanyId == company);
-        }
-
-        if (filter.WebhookId is { } webhook)
-        {
-            query = query.Where(a => a.WebhookId == webhook);
-        }
-
-        if (!string.IsNullOrWhiteSpace(filter.EventType))
-        {
-            query = query.Where(a => a.EventType == filter.EventType);
-        }
-
+        var query = db.Attempts.AsNoTracking().Matching(db, actor, filter.CompanyId, filter.WebhookId, filter.EventType, filter.Search);
         if (filter.Outcome is { } outcome)
         {
             query = query.Where(a => a.Outcome == outcome);
@@ -103,15 +83,6 @@ internal sealed class AttemptLog(IDbContextFactory<PortalDbContext> dbFactory) :
         if (filter.To is { } to)
         {
             query = query.Where(a => a.StartedAt < to);
-        }
-
-        if (!string.IsNullOrWhiteSpace(filter.Search))
-        {
-            var text = filter.Search.Trim();
-            var eventIds = db.Events.Where(e => e.ExternalId == text || e.Reference == text).Select(e => e.Id);
-            query = long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var eventId)
-                ? query.Where(a => a.EventId == eventId || eventIds.Contains(a.EventId))
-                : query.Where(a => eventIds.Contains(a.EventId));
         }
 
         var total = await query.CountAsync(ct);

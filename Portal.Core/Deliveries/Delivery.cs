@@ -17,7 +17,7 @@ public enum DeliveryStatus
 }
 
 /// <summary>One webhook × one event.</summary>
-public sealed class Delivery
+public sealed class Delivery : ITransportLogEntry
 {
     public long Id { get; set; }
 

@@ -116,22 +116,7 @@ public sealed class DeliveryService(IDbContextFactory<PortalDbContext> dbFactory
 
     private static IQueryable<Delivery> Filtered(PortalDbContext db, PortalActor actor, DeliveryFilter filter)
     {
-        var query = Visible(db, actor).AsNoTracking();
-        if (filter.CompanyId is { } company)
-        {
-            query = query.Where(d => d.CompanyId == company);
-        }
-
-        if (filter.WebhookId is { } webhook)
-        {
-            query = query.Where(d => d.WebhookId == webhook);
-        }
-
-        if (!string.IsNullOrWhiteSpace(filter.EventType))
-        {
-            query = query.Where(d => d.EventType == filter.EventType);
-        }
-
+        var query = db.Deliveries.AsNoTracking().Matching(db, actor, filter.CompanyId, filter.WebhookId, filter.EventType, filter.Search);
         if (filter.Status is { } status)
         {
             query = query.Where(d => d.Status == status);
@@ -145,14 +130,6 @@ public sealed class DeliveryService(IDbContextFactory<PortalDbContext> dbFactory
         if (filter.To is { } to)
         {
             query = query.Where(d => d.CreatedAt < to);
-        }
-
-        if (!string.IsNullOrWhiteSpace(filter.Search))
-        {
-            var text = filter.Search.Trim();
-            query = long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var eventId)
-                ? query.Where(d => d.EventId == eventId || d.Event!.ExternalId == text || d.Event.Reference == text)
-                : query.Where(d => d.Event!.ExternalId == text || d.Event.Reference == text);
         }
 
         return query;

@@ -120,15 +120,12 @@ public sealed class EventIngestion(
             var results = new List<PublishedEvent>(inputs.Count);
             var deliveries = new List<Delivery>();
             var pending = new List<(BusinessEvent Event, QueueMessage? Queue, List<Delivery> Deliveries, bool Duplicate)>();
+            var known = await KnownByExternalIdAsync(db, inputs, cancel);
             foreach (var input in inputs)
             {
                 var integration = integrations[input.IntegrationId];
                 var externalId = NullIfBlank(input.ExternalId);
-                var existing = externalId is null
-                    ? null
-                    : await db.Events.AsNoTracking().FirstOrDefaultAsync(e => e.IntegrationId == integration.Id && e.ExternalId == externalId, cancel)
-                      ?? pending.Select(p => p.Event).FirstOrDefault(e => e.IntegrationId == integration.Id && e.ExternalId == externalId);
-                if (existing is not null)
+                if (externalId is not null && known.TryGetValue((integration.Id, externalId), out var existing))
                 {
                     pending.Add((existing, null, [], true));
                     continue;
@@ -146,6 +143,11 @@ public sealed class EventIngestion(
                     CreatedAt = now,
                 };
                 db.Events.Add(businessEvent);
+                if (externalId is not null)
+                {
+                    known[(integration.Id, externalId)] = businessEvent;
+                }
+
                 var queueMessage = input.Queue ? new QueueMessage { IntegrationId = integration.Id, Event = businessEvent, CreatedAt = now } : null;
                 if (queueMessage is not null)
                 {
@@ -184,6 +186,23 @@ public sealed class EventIngestion(
         }
 
         return published;
+    }
+
+    /// <summary>The stored events the batch's external ids refer to, found with one query.</summary>
+    private static async Task<Dictionary<(int IntegrationId, string ExternalId), BusinessEvent>> KnownByExternalIdAsync(
+        PortalDbContext db, IReadOnlyList<EventInput> inputs, CancellationToken ct)
+    {
+        var externalIds = inputs.Select(i => NullIfBlank(i.ExternalId)).OfType<string>().Distinct().ToList();
+        if (externalIds.Count == 0)
+        {
+            return [];
+        }
+
+        var integrationIds = inputs.Select(i => i.IntegrationId).Distinct().ToList();
+        var stored = await db.Events.AsNoTracking()
+            .Where(e => integrationIds.Contains(e.IntegrationId) && e.ExternalId != null && externalIds.Contains(e.ExternalId))
+            .ToListAsync(ct);
+        return stored.ToDictionary(e => (e.IntegrationId, e.ExternalId!));
     }
 
     /// <summary>SPEC "Which webhooks an event triggers".</summary>
