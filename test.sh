@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole test suite. Installs what is missing first: Debian's Chromium for the browser tests
+# Runs the whole test suite, then the benchmark's quick smoke run. Installs what is missing first: Debian's Chromium for the browser tests
 # (through apt) and the local dotnet tools; NuGet packages are restored by dotnet itself.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -18,6 +18,18 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 dotnet test Jakamo.Portal.sln "$@" 2>&1 | tee "$log" || status=$?
+
+# The benchmark's quick run, as a smoke test: it must finish and every count must match (no timing is asserted).
+# JAKAMO_SKIP_BENCH=1 leaves it out while iterating on tests.
+if [ "${JAKAMO_SKIP_BENCH:-0}" != "1" ]; then
+  echo "Benchmark smoke run (dotnet run -c Release --project bench -- --quick)..."
+  if dotnet run -c Release --project bench -- --quick; then
+    echo "Passed!  - Failed:     0, Passed:     1, Skipped:     0, Total:     1 - benchmark smoke run" >>"$log"
+  else
+    status=1
+    echo "Failed!  - Failed:     1, Passed:     0, Skipped:     0, Total:     1 - benchmark smoke run" | tee -a "$log"
+  fi
+fi
 
 # One plain closing line for CI: "N passed, N failed".
 awk '/(Passed|Failed)! +- +Failed:/ {

@@ -47,12 +47,14 @@ public static class DatabaseSetup
         {
             case DatabaseProvider.Sqlite:
                 var sqlite = ResolveSqlitePath(options.ConnectionString ?? DefaultSqliteConnectionString, contentRoot);
-                services.AddPortalContext<SqlitePortalDbContext>(b => b.UseSqlite(sqlite, ConfigureSqlite));
+                services.AddSingleton<SqliteWriteGate>();
+                services.AddPortalContext<SqlitePortalDbContext>((sp, b) => b.UseSqlite(sqlite, ConfigureSqlite)
+                    .AddInterceptors(sp.GetRequiredService<SqliteWriteGate>()));
                 break;
             case DatabaseProvider.SqlServer:
                 var sqlServer = options.ConnectionString
                     ?? throw new InvalidOperationException("Database:ConnectionString is required when Database:Provider is SqlServer.");
-                services.AddPortalContext<SqlServerPortalDbContext>(b => b.UseSqlServer(sqlServer, ConfigureSqlServer));
+                services.AddPortalContext<SqlServerPortalDbContext>((_, b) => b.UseSqlServer(sqlServer, ConfigureSqlServer));
                 break;
         }
 
@@ -81,7 +83,7 @@ public static class DatabaseSetup
         return builder.ToString();
     }
 
-    private static void AddPortalContext<TContext>(this IServiceCollection services, Action<DbContextOptionsBuilder> configure)
+    private static void AddPortalContext<TContext>(this IServiceCollection services, Action<IServiceProvider, DbContextOptionsBuilder> configure)
         where TContext : PortalDbContext
     {
         services.AddDbContextFactory<TContext>(configure);

@@ -6,6 +6,7 @@ using Jakamo.Portal.Core.Integrations;
 using Jakamo.Portal.Core.Queue;
 using Jakamo.Portal.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Jakamo.Portal.Core.Events;
@@ -47,12 +48,13 @@ public sealed class EventOptions
 
 /// <summary>Accepts events: the event, its queue message and one delivery per matching webhook are stored in one
 /// transaction (an outbox); the delivery jobs are enqueued after the commit.</summary>
-public sealed class EventIngestion(
+public sealed partial class EventIngestion(
     IDbContextFactory<PortalDbContext> dbFactory,
     IDeliveryJobs jobs,
     Deliveries.Sending.IOpenedHosts openedHosts,
     TimeProvider time,
-    IOptions<EventOptions> options)
+    IOptions<EventOptions> options,
+    ILogger<EventIngestion> logger)
 {
     private const int MaxRefLength = 200;
 
@@ -182,11 +184,23 @@ public sealed class EventIngestion(
         foreach (var group in newDeliveries.Where(d => d.Status == DeliveryStatus.Pending).GroupBy(d => d.WebhookId))
         {
             var webhook = webhooks.First(w => w.Id == group.Key);
-            jobs.EnqueueFirstAttempts(new DeliveryJobInfo(webhook.Id, webhook.Name, Summary(group.Select(d => d.EventType)), Count: group.Count()));
+            try
+            {
+                jobs.EnqueueFirstAttempts(new DeliveryJobInfo(webhook.Id, webhook.Name, Summary(group.Select(d => d.EventType)), Count: group.Count()));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The events are committed, so the answer stays 202: failing now would make the platform send them again.
+                // The recovery pass finds the deliveries within a minute.
+                LogEnqueueFailed(logger, ex, group.Count(), webhook.Id);
+            }
         }
 
         return published;
     }
+
+    [LoggerMessage(LogLevel.Warning, "Could not queue the job for {Count} new deliveries of webhook {WebhookId}; the recovery pass will send them.")]
+    private static partial void LogEnqueueFailed(ILogger logger, Exception exception, int count, int webhookId);
 
     /// <summary>The stored events the batch's external ids refer to, found with one query.</summary>
     private static async Task<Dictionary<(int IntegrationId, string ExternalId), BusinessEvent>> KnownByExternalIdAsync(

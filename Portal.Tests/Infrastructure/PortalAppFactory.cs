@@ -54,7 +54,8 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
     /// <summary>A client for the real Kestrel port that does not follow redirects.</summary>
     public HttpClient NewClient(string? bearerToken = null)
     {
-        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = BaseAddress };
+        var handler = new ServerErrorsHandler(LogLines) { InnerHandler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false } };
+        var client = new HttpClient(handler) { BaseAddress = BaseAddress };
         if (bearerToken is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
@@ -85,6 +86,25 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
         if (disposing)
         {
             _directory.Dispose();
+        }
+    }
+
+    /// <summary>When the app answers 5xx, appends the errors it logged to the answer, so a failed assertion shows the cause.</summary>
+    private sealed class ServerErrorsHandler(ConcurrentQueue<string> lines) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if ((int)response.StatusCode < 500)
+            {
+                return response;
+            }
+
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            var errors = lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal)).TakeLast(3);
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            response.Content = new StringContent($"{body}\n--- server errors ---\n{string.Join("\n", errors)}", System.Text.Encoding.UTF8, mediaType ?? "text/plain");
+            return response;
         }
     }
 

@@ -13,7 +13,18 @@ public sealed class RecordingJobs : IDeliveryJobs
 
     public ConcurrentQueue<DeliveryJobInfo> Resends { get; } = new();
 
-    public void EnqueueFirstAttempts(DeliveryJobInfo info) => FirstAttempts.Enqueue(info);
+    /// <summary>Makes the job system refuse first-attempt jobs, as a job store that is down would.</summary>
+    public bool Unavailable { get; set; }
+
+    public void EnqueueFirstAttempts(DeliveryJobInfo info)
+    {
+        if (Unavailable)
+        {
+            throw new InvalidOperationException("The job store is not reachable.");
+        }
+
+        FirstAttempts.Enqueue(info);
+    }
 
     public void ScheduleRetry(DeliveryJobInfo info, DateTime dueAt) => Retries.Enqueue((info, dueAt));
 

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.ComponentModel;
 using Hangfire;
+using Hangfire.States;
 using Jakamo.Portal.Core.Deliveries;
 
 namespace Jakamo.Portal.Jobs;
@@ -34,10 +36,22 @@ public sealed class DeliveryJobRunner(DeliveryEngine engine, RetentionService re
 }
 
 /// <summary>Puts the engine's work on Hangfire.</summary>
-internal sealed class HangfireDeliveryJobs(IBackgroundJobClient client) : IDeliveryJobs
+internal sealed class HangfireDeliveryJobs(IBackgroundJobClient client, JobStorage storage) : IDeliveryJobs
 {
-    public void EnqueueFirstAttempts(DeliveryJobInfo info) =>
-        client.Enqueue<DeliveryJobRunner>(r => r.DeliverAsync(info.WebhookId, info.Count, info.EventType, info.WebhookName, CancellationToken.None));
+    // The last first-attempts job made per webhook. While it still waits in the queue it will claim whatever is due when
+    // it starts, so another one would only find nothing to do.
+    private readonly ConcurrentDictionary<int, string> _waiting = new();
+
+    public void EnqueueFirstAttempts(DeliveryJobInfo info)
+    {
+        if (_waiting.TryGetValue(info.WebhookId, out var jobId) && StillQueued(jobId))
+        {
+            return;
+        }
+
+        _waiting[info.WebhookId] = client.Enqueue<DeliveryJobRunner>(
+            r => r.DeliverAsync(info.WebhookId, info.Count, info.EventType, info.WebhookName, CancellationToken.None));
+    }
 
     public void ScheduleRetry(DeliveryJobInfo info, DateTime dueAt) =>
         client.Schedule<DeliveryJobRunner>(
@@ -46,4 +60,13 @@ internal sealed class HangfireDeliveryJobs(IBackgroundJobClient client) : IDeliv
 
     public void EnqueueResend(DeliveryJobInfo info) =>
         client.Enqueue<DeliveryJobRunner>(r => r.ResendAsync(info.DeliveryId!.Value, info.EventType, info.EventRef ?? "", info.WebhookName, info.RequestedBy ?? "", CancellationToken.None));
+
+    /// <summary>True while the job has not started. The caller's rows are committed before it asks, and a job claims rows
+    /// only after it starts, so a job seen still queued is sure to find them. The state is read from the job storage,
+    /// which every node shares.</summary>
+    private bool StillQueued(string jobId)
+    {
+        using var connection = storage.GetConnection();
+        return connection.GetStateData(jobId)?.Name == EnqueuedState.StateName;
+    }
 }

@@ -41,6 +41,24 @@ public sealed class EventIngestionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task JobStoreDown_StillAcceptsTheCommittedEvent_AndRecoveryQueuesItsDeliveries()
+    {
+        var webhook = await _h.WebhookAsync();
+        _h.Jobs.Unavailable = true;
+
+        var published = await _h.PublishAsync("so.created");
+
+        Assert.Equal(1, published.Deliveries);
+        Assert.Empty(_h.Jobs.FirstAttempts);
+        Assert.Equal(DeliveryStatus.Pending, (await _h.DeliveryAsync(published.EventId)).Status);
+
+        _h.Jobs.Unavailable = false;
+        var recovered = await _h.Engine.RecoverAsync();
+        Assert.Equal(1, recovered.FirstAttempts);
+        Assert.Equal(webhook.Id, Assert.Single(_h.Jobs.FirstAttempts).WebhookId);
+    }
+
+    [Fact]
     public async Task UntiedWebhook_IsTriggeredBySoAndAsnIntegrations_ButNotByPo()
     {
         await _h.WebhookAsync(w => w.EventSelection = EventSelection.All);
