@@ -158,7 +158,6 @@ public sealed partial class EventIngestion(
 
                 var eventDeliveries = webhooks.Where(w => Triggers(w, integration, businessEvent.Type)).Select(w => new Delivery
                 {
-                    Event = businessEvent,
                     WebhookId = w.Id,
                     CompanyId = w.CompanyId,
                     EventType = businessEvent.Type,
@@ -167,12 +166,18 @@ public sealed partial class EventIngestion(
                     CreatedAt = now,
                     LastMessage = held.Contains(w.Id) ? "host not opened in firewall; held until Jakamo support opens it" : null,
                 }).ToList();
-                db.Deliveries.AddRange(eventDeliveries);
                 deliveries.AddRange(eventDeliveries);
                 pending.Add((businessEvent, queueMessage, eventDeliveries, false));
             }
 
+            // The events (whose ids are needed) through EF; their deliveries, ten or a thousand times as many, in bulk.
             await db.SaveChangesAsync(cancel);
+            foreach (var (businessEvent, _, eventDeliveries, _) in pending)
+            {
+                eventDeliveries.ForEach(d => d.EventId = businessEvent.Id);
+            }
+
+            await db.InsertAsync(deliveries, cancel);
             foreach (var (businessEvent, queueMessage, eventDeliveries, duplicate) in pending)
             {
                 results.Add(new PublishedEvent(businessEvent.Id, duplicate, eventDeliveries.Count, queueMessage?.Id));
