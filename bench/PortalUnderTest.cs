@@ -64,7 +64,6 @@ internal sealed class PortalUnderTest : IAsyncDisposable
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ASPNETCORE_URLS"] = baseAddress.ToString().TrimEnd('/'),
-            ["DOTNET_gcServer"] = "0",
             ["Database__Provider"] = "Sqlite",
             ["Database__ConnectionString"] = $"Data Source={databasePath}",
             ["Portal__Bootstrap__SupportToken"] = SupportToken,

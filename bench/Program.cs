@@ -6,7 +6,10 @@ if (args.Contains("--receiver"))
     return await Receiver.RunAsync();
 }
 
-var sizes = args.Contains("--quick") ? BenchSizes.Smoke : BenchSizes.Full;
+// --skip-log-viewer: for iterating on the delivery path; the log-viewer figures then come from the data already there.
+var sizes = args.Contains("--quick") ? BenchSizes.Smoke
+    : args.Contains("--skip-log-viewer") ? BenchSizes.Full with { Mode = "partial", LogViewerAttempts = 0 }
+    : BenchSizes.Full;
 var repositoryRoot = Report.RepositoryRoot();
 var workDirectory = Directory.CreateTempSubdirectory("jakamo-bench-").FullName;
 using var cancel = new CancellationTokenSource(sizes.Quick ? TimeSpan.FromMinutes(5) : TimeSpan.FromMinutes(30));
@@ -17,7 +20,7 @@ void Step(string text) => Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {text}")
 
 try
 {
-    Step($"Jakamo Portal benchmark ({(sizes.Quick ? "quick" : "full")}), working in {workDirectory}");
+    Step($"Jakamo Portal benchmark ({sizes.Mode}), working in {workDirectory}");
     using var receiver = await Receiver.Client.StartAsync();
     Step($"receiver on {receiver.Address}");
 
@@ -63,10 +66,8 @@ try
         await portal.StopAsync();
     }
 
-    // --skip-log-viewer: for iterating on the delivery path; the log-viewer figures then come from the data already there.
-    var seedTo = args.Contains("--skip-log-viewer") ? 0 : sizes.LogViewerAttempts;
-    Step($"seeding the transport log to {seedTo:N0} attempts");
-    var logViewer = await LogViewer.RunAsync(database, seedTo, ct);
+    Step($"seeding the transport log to {sizes.LogViewerAttempts:N0} attempts");
+    var logViewer = await LogViewer.RunAsync(database, sizes.LogViewerAttempts, ct);
     Step($"log viewer: first page {logViewer.FirstPageMs:N1} ms (seeded in {logViewer.SeedTime.TotalSeconds:N0} s)");
 
     var report = new Report(sizes, baseline, throughput, latencies, logViewer, clock.Elapsed);

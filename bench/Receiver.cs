@@ -75,7 +75,7 @@ internal static class Receiver
         public static async Task<Client> StartAsync()
         {
             var self = Environment.ProcessPath ?? throw new InvalidOperationException("The benchmark's own path is unknown.");
-            var process = ChildProcess.Start("receiver", self, ["--receiver"], AppContext.BaseDirectory, new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" });
+            var process = ChildProcess.Start("receiver", self, ["--receiver"], AppContext.BaseDirectory, new Dictionary<string, string>());
             try
             {
                 var line = await process.WaitForLineAsync(l => l.StartsWith(ReadyPrefix, StringComparison.Ordinal), TimeSpan.FromSeconds(30));

@@ -51,7 +51,7 @@ internal sealed class Report(
     public string Markdown()
     {
         var table = new StringBuilder();
-        table.AppendLine(Invariant, $"Run: {(sizes.Quick ? "quick (smoke)" : "full")}, {Environment.ProcessorCount} cores, {MemoryGb():0} GB, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, commit {Commit()}, {duration.TotalSeconds:0} s");
+        table.AppendLine(Invariant, $"Run: {sizes.Mode}, {Environment.ProcessorCount} cores, {MemoryGb():0} GB, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, commit {Commit()}, {duration.TotalSeconds:0} s");
         table.AppendLine();
         table.AppendLine("| scenario | figure | value |");
         table.AppendLine("|---|---|---|");
@@ -77,12 +77,12 @@ internal sealed class Report(
     {
         var directory = Path.Combine(repositoryRoot, "bench", "results");
         Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, $"{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", Invariant)}-{(sizes.Quick ? "quick" : "full")}.json");
+        var path = Path.Combine(directory, $"{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", Invariant)}-{sizes.Mode}.json");
         var document = new
         {
             machine = new { cores = Environment.ProcessorCount, memoryGb = Math.Round(MemoryGb(), 1), os = RuntimeInformation.OSDescription, dotnet = RuntimeInformation.FrameworkDescription },
             commit = Commit(),
-            mode = sizes.Quick ? "quick" : "full",
+            mode = sizes.Mode,
             startedUtc = DateTime.UtcNow - duration,
             durationSeconds = Math.Round(duration.TotalSeconds, 1),
             baseline = new { exchanges = baseline.Stored, perSecond = Math.Round(baseline.PerSecond) },

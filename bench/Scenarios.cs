@@ -6,11 +6,14 @@ using Microsoft.Data.Sqlite;
 namespace Jakamo.Portal.Bench;
 
 /// <summary>The sizes of one run: the full benchmark, or the quick smoke run CI makes.</summary>
-internal sealed record BenchSizes(bool Quick, int ThroughputEvents, int WarmUpEvents, int BaselineExchanges, TimeSpan LatencyDuration, int LogViewerAttempts)
+/// <param name="Mode">"full", "quick", or "partial" (full sizes without the log-viewer seeding).</param>
+internal sealed record BenchSizes(string Mode, int ThroughputEvents, int WarmUpEvents, int BaselineExchanges, TimeSpan LatencyDuration, int LogViewerAttempts)
 {
-    public static BenchSizes Full { get; } = new(false, 2_000, 1_000, 20_000, TimeSpan.FromSeconds(20), 1_000_000);
+    public static BenchSizes Full { get; } = new("full", 2_000, 1_000, 20_000, TimeSpan.FromSeconds(20), 1_000_000);
 
-    public static BenchSizes Smoke { get; } = new(true, 300, 200, 3_000, TimeSpan.FromSeconds(3), 50_000);
+    public static BenchSizes Smoke { get; } = new("quick", 300, 200, 3_000, TimeSpan.FromSeconds(3), 50_000);
+
+    public bool Quick => Mode == "quick";
 }
 
 /// <summary>1 KB JSON sales orders, each with its own order number.</summary>
