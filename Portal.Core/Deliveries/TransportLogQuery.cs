@@ -46,11 +46,17 @@ internal static class TransportLogQuery
 
         if (!string.IsNullOrWhiteSpace(search))
         {
+            // One branch per way to match, each served by its own index: an OR in one query lets SQLite scan the events instead,
+            // and an OR on the entry's event id lets it walk the company's whole log.
             var text = search.Trim();
-            var eventIds = db.Events.Where(e => e.ExternalId == text || e.Reference == text).Select(e => e.Id);
-            query = long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var eventId)
-                ? query.Where(e => e.EventId == eventId || eventIds.Contains(e.EventId))
-                : query.Where(e => eventIds.Contains(e.EventId));
+            var eventIds = db.Events.Where(e => e.ExternalId == text).Select(e => e.Id)
+                .Concat(db.Events.Where(e => e.Reference == text).Select(e => e.Id));
+            if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var eventId))
+            {
+                eventIds = eventIds.Concat(db.Events.Where(e => e.Id == eventId).Select(e => e.Id));
+            }
+
+            query = query.Where(e => eventIds.Contains(e.EventId));
         }
 
         return query;

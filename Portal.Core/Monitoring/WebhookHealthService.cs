@@ -58,15 +58,16 @@ public sealed class WebhookHealthService(IDbContextFactory<PortalDbContext> dbFa
     }
 
     /// <summary>The nearest-rank 95th percentile: the smallest duration that at least 95 % of the responses took no longer than.
-    /// Only that one row is read, ordered in the database.</summary>
+    /// Only that one row is read, ordered in the database, and counted from the slow end, so the sort keeps the slowest 5 %
+    /// of the rows instead of the fastest 95 %.</summary>
     private static Task<int> P95Async(PortalDbContext db, int webhookId, DateTime since, int responses, CancellationToken ct)
     {
         var rank = (int)Math.Ceiling(0.95 * responses);
         return db.Attempts
             .Where(a => a.WebhookId == webhookId && a.StartedAt >= since && a.ResponseStatus != null && a.Outcome != AttemptOutcome.Held)
-            .OrderBy(a => a.DurationMs)
+            .OrderByDescending(a => a.DurationMs)
             .Select(a => a.DurationMs)
-            .Skip(rank - 1)
+            .Skip(responses - rank)
             .FirstAsync(ct);
     }
 }

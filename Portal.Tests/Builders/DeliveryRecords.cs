@@ -82,6 +82,14 @@ public sealed class DeliveryRecords(IDbContextFactory<PortalDbContext> dbFactory
         return delivery;
     }
 
+    /// <summary>Gives the event of <paramref name="delivery"/> the reference (order number) and external id the platform would send.</summary>
+    public async Task NameEventAsync(Delivery delivery, string? reference, string? externalId = null)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        await db.Events.Where(e => e.Id == delivery.EventId)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.Reference, reference).SetProperty(e => e.ExternalId, externalId));
+    }
+
     /// <summary>An API queue message of a new event of <paramref name="companyId"/>; removed when <paramref name="removedAt"/> is set.</summary>
     public async Task QueueMessageAsync(int companyId, DateTime createdAt, DateTime? removedAt = null)
     {

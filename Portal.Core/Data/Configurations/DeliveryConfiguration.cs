@@ -16,6 +16,9 @@ internal sealed class BusinessEventConfiguration : IEntityTypeConfiguration<Busi
         builder.Property(e => e.ExternalId).HasMaxLength(200);
         builder.Property(e => e.Reference).HasMaxLength(200);
         builder.HasIndex(e => new { e.IntegrationId, e.ExternalId }).IsUnique();
+
+        // The transport-log search looks an external id up in every integration, which the unique index above cannot serve.
+        builder.HasIndex(e => e.ExternalId);
         builder.HasIndex(e => e.Reference);
         builder.HasOne<Integrations.Integration>().WithMany().HasForeignKey(e => e.IntegrationId).OnDelete(DeleteBehavior.NoAction);
     }
@@ -48,6 +51,9 @@ internal sealed class DeliveryConfiguration : IEntityTypeConfiguration<Delivery>
         builder.HasIndex(d => new { d.CompanyId, d.Id });
         builder.HasIndex(d => d.ResendRequestedAt);
         builder.HasIndex(d => d.LeaseOwner);
+
+        // The dashboard's deliveries created in the last 24 hours, and the deliveries list's date range.
+        builder.HasIndex(d => d.CreatedAt);
         builder.HasOne(d => d.Event).WithMany().HasForeignKey(d => d.EventId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne(d => d.Webhook).WithMany().HasForeignKey(d => d.WebhookId).OnDelete(DeleteBehavior.NoAction);
         builder.HasMany(d => d.Attempts).WithOne(a => a.Delivery).HasForeignKey(a => a.DeliveryId).OnDelete(DeleteBehavior.Cascade);
@@ -64,10 +70,18 @@ internal sealed class AttemptConfiguration : IEntityTypeConfiguration<Attempt>
         builder.Property(a => a.TriggeredBy).HasMaxLength(256);
         builder.Property(a => a.RequestMethod).HasMaxLength(10);
         builder.Property(a => a.RequestUrl).HasMaxLength(2000);
+
+        // The transport log pages newest first and counts its total, for a company and under each filter, from an index alone:
+        // the company admin's tenancy (CompanyId) rides along where it is not the leading column.
         builder.HasIndex(a => new { a.CompanyId, a.Id });
         builder.HasIndex(a => new { a.WebhookId, a.Id });
+        builder.HasIndex(a => new { a.WebhookId, a.Outcome, a.Id, a.CompanyId });
+        builder.HasIndex(a => new { a.EventId, a.CompanyId });
         builder.HasIndex(a => a.DeliveryId);
-        builder.HasIndex(a => a.EventId);
-        builder.HasIndex(a => a.StartedAt);
+
+        // A webhook's health over the last 24 hours, and the deliveries the dashboard saw attempted in them (also the retention
+        // job's cutoff), each read from its index without touching the attempts' payloads.
+        builder.HasIndex(a => new { a.WebhookId, a.StartedAt, a.Outcome, a.ResponseStatus, a.DurationMs });
+        builder.HasIndex(a => new { a.StartedAt, a.DeliveryId });
     }
 }

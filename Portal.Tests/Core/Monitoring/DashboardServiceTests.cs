@@ -66,6 +66,23 @@ public sealed class DashboardServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SucceededAndFailed_CountEachDeliveryOnce_HoweverManyOfItsAttemptsFellInTheWindow()
+    {
+        var erp = await _h.Records.WebhookAsync(_h.Nordic.Id, "ERP");
+        var crm = await _h.Records.WebhookAsync(_h.Baltic.Id, "CRM");
+        await _h.Records.DeliveryAsync(erp, Now - TimeSpan.FromHours(3), DeliveryStatus.Succeeded,
+            Sent.Error(Now - TimeSpan.FromHours(3)), Sent.Error(Now - TimeSpan.FromHours(2)), Sent.Ok(Now - TimeSpan.FromHours(1)));
+        await _h.Records.DeliveryAsync(crm, Now - TimeSpan.FromHours(3), DeliveryStatus.Failed,
+            Sent.Error(Now - TimeSpan.FromHours(3)), Sent.Refused(Now - TimeSpan.FromHours(2)));
+        await _h.Records.DeliveryAsync(crm, Now - TimeSpan.FromHours(2), DeliveryStatus.Succeeded, Sent.Ok(Now - TimeSpan.FromHours(2)));
+
+        var summary = await Dashboard.GetAsync(TestData.Support);
+
+        Assert.Equal((2, 1), (summary.Succeeded, summary.Failed));
+        Assert.Equal([crm.Id], summary.FailingWebhooks.Select(f => f.WebhookId));
+    }
+
+    [Fact]
     public async Task Figures_AreZero_AndTheSuccessRateUndefined_WithoutData()
     {
         var summary = await Dashboard.GetAsync(TestData.Support);

@@ -193,13 +193,17 @@ namespace Jakamo.Portal.Core.Data.Migrations.SqlServer
 
                     b.HasIndex("DeliveryId");
 
-                    b.HasIndex("EventId");
-
-                    b.HasIndex("StartedAt");
-
                     b.HasIndex("CompanyId", "Id");
 
+                    b.HasIndex("EventId", "CompanyId");
+
+                    b.HasIndex("StartedAt", "DeliveryId");
+
                     b.HasIndex("WebhookId", "Id");
+
+                    b.HasIndex("WebhookId", "Outcome", "Id", "CompanyId");
+
+                    b.HasIndex("WebhookId", "StartedAt", "Outcome", "ResponseStatus", "DurationMs");
 
                     b.ToTable("Attempts");
                 });
@@ -275,6 +279,8 @@ namespace Jakamo.Portal.Core.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("EventId");
 
                     b.HasIndex("LeaseOwner");
@@ -330,6 +336,8 @@ namespace Jakamo.Portal.Core.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(50)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ExternalId");
 
                     b.HasIndex("Reference");
 

@@ -182,13 +182,17 @@ namespace Jakamo.Portal.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("DeliveryId");
 
-                    b.HasIndex("EventId");
-
-                    b.HasIndex("StartedAt");
-
                     b.HasIndex("CompanyId", "Id");
 
+                    b.HasIndex("EventId", "CompanyId");
+
+                    b.HasIndex("StartedAt", "DeliveryId");
+
                     b.HasIndex("WebhookId", "Id");
+
+                    b.HasIndex("WebhookId", "Outcome", "Id", "CompanyId");
+
+                    b.HasIndex("WebhookId", "StartedAt", "Outcome", "ResponseStatus", "DurationMs");
 
                     b.ToTable("Attempts");
                 });
@@ -262,6 +266,8 @@ namespace Jakamo.Portal.Core.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("EventId");
 
                     b.HasIndex("LeaseOwner");
@@ -315,6 +321,8 @@ namespace Jakamo.Portal.Core.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ExternalId");
 
                     b.HasIndex("Reference");
 
