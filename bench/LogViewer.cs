@@ -147,7 +147,8 @@ internal static class LogViewer
             ("$requestHeaders", """[{"name":"X-Jakamo-Event","value":"so.created"},{"name":"Authorization","value":"Basic ••••••"},{"name":"Content-Type","value":"application/json; charset=utf-8"}]"""),
             ("$responseHeaders", """[{"name":"Date","value":"Thu, 03 Dec 2026 12:00:00 GMT"},{"name":"Server","value":"Kestrel"},{"name":"Content-Type","value":"application/json"}]"""));
         await transaction.CommitAsync(ct);
-        await ExecuteAsync(connection, null, "PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;", ct);
+        // No ANALYZE here: the portal keeps its own planner statistics (PRAGMA optimize when it opens the database).
+        await ExecuteAsync(connection, null, "PRAGMA wal_checkpoint(TRUNCATE);", ct);
     }
 
     private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken ct, params (string Name, object Value)[] parameters)

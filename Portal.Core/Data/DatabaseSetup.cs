@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Jakamo.Portal.Core.Data;
 
@@ -47,6 +48,7 @@ public static class DatabaseSetup
         {
             case DatabaseProvider.Sqlite:
                 var sqlite = ResolveSqlitePath(options.ConnectionString ?? DefaultSqliteConnectionString, contentRoot);
+                services.TryAddSingleton(TimeProvider.System);
                 services.AddSingleton<SqliteWriteGate>();
                 services.AddPortalContext<SqlitePortalDbContext>((sp, b) => b.UseSqlite(sqlite, ConfigureSqlite)
                     .AddInterceptors(sp.GetRequiredService<SqliteWriteGate>()));

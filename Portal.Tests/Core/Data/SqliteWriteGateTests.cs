@@ -101,6 +101,35 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime
         Assert.Equal(Writers / 2, await check.Companies.CountAsync(c => c.Name.EndsWith(" updated")));
     }
 
+    [Fact]
+    public void PlannerStatistics_AreRefreshedOnTheFirstConnection_ThenHourly()
+    {
+        var gate = new SqliteWriteGate(_core.Time);
+
+        Assert.True(gate.OptimizeDue());
+        Assert.False(gate.OptimizeDue());
+        _core.Time.Advance(SqliteWriteGate.OptimizeInterval - TimeSpan.FromSeconds(1));
+        Assert.False(gate.OptimizeDue());
+        _core.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(gate.OptimizeDue());
+        Assert.False(gate.OptimizeDue());
+    }
+
+    [Fact]
+    public async Task AGrownTable_GetsStatistics_WhenTheHourlyOptimizeRuns()
+    {
+        await using (var db = _core.NewDb())
+        {
+            db.Companies.AddRange(Enumerable.Range(0, 3_000).Select(i => new Company { Name = $"Company {i}", CreatedAt = DateTime.UtcNow }));
+            await db.SaveChangesAsync();
+            Assert.Equal(0L, await StatisticsAsync(db, "Companies"));
+        }
+
+        _core.Time.Advance(SqliteWriteGate.OptimizeInterval);
+        await using var later = _core.NewDb();
+        Assert.True(await StatisticsAsync(later, "Companies") > 0);
+    }
+
     [Theory]
     [InlineData("SELECT 1", false)]
     [InlineData("  select * from Attempts", false)]
@@ -114,6 +143,22 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         Assert.Equal(takesTurn, SqliteWriteGate.IsWriteOutsideTransaction(command));
+    }
+
+    private static async Task<long> StatisticsAsync(PortalDbContext db, string table)
+    {
+        await db.Database.OpenConnectionAsync();
+        var connection = db.Database.GetDbConnection();
+        await using var exists = connection.CreateCommand();
+        exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'";
+        if (Convert.ToInt64(await exists.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            return 0;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = '{table}'";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task<long> PragmaAsync(System.Data.Common.DbConnection connection, string name)
