@@ -38,7 +38,8 @@ public static class PortalHost
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
-        services.AddMudServices();
+        // Bottom right: a confirmation must never cover the close button of the dialog or detail that raised it.
+        services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
 
         services.AddProblemDetails();
         services.AddExceptionHandler<PortalExceptionHandler>();
