@@ -105,7 +105,7 @@ internal sealed class Report(
             problems = Problems(),
             result = ResultLine(),
         };
-        File.WriteAllText(path, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        File.WriteAllText(path, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
         Console.WriteLine($"Saved {Path.GetRelativePath(repositoryRoot, path)}");
     }
 
