@@ -34,6 +34,7 @@ public static class PortalHost
         var services = builder.Services;
         services.AddPortalCore(builder.Configuration, builder.Environment.ContentRootPath);
         services.AddPortalAuthentication();
+        services.AddPortalRateLimits(builder.Configuration);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
@@ -85,6 +86,7 @@ public static class PortalHost
 
     public static WebApplication MapPortal(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         if (!app.Environment.IsDevelopment())
         {
@@ -117,6 +119,7 @@ public static class PortalHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMustChangePasswordGate();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapStaticAssets();

@@ -47,12 +47,23 @@ public static class PortalAuthentication
             options.AccessDeniedPath = "/account/access-denied";
             options.Cookie.Name = "jakamo.portal";
             options.Cookie.HttpOnly = true;
+            // Lax, not Strict: Strict would drop the cookie when a person follows a link to the portal from mail or
+            // another site, and send them to sign in again although they are signed in.
             options.Cookie.SameSite = SameSiteMode.Lax;
+            // Secure whenever the request came over https; plain http stays usable for the demo on localhost.
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.SlidingExpiration = true;
             options.ExpireTimeSpan = TimeSpan.FromHours(8);
             options.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized);
             options.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
+        });
+
+        // The antiforgery cookie is only ever needed on a same-site form post, so Strict costs nothing.
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
 
         services.AddAuthorizationBuilder()

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Jakamo.Portal.Core.Common;
 using Jakamo.Portal.Core.Events;
+using Jakamo.Portal.Security;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,9 @@ internal static class EventsApi
 {
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/events").WithTags("Events").AddEndpointFilter(RequireApiKeyAsync);
+        var group = app.MapGroup("/api/events").WithTags("Events")
+            .RequireRateLimiting(PortalRateLimits.EventsPolicy)
+            .AddEndpointFilter(RequireApiKeyAsync);
 
         group.MapPost("", async Task<Accepted<PublishedEvent>> (HttpRequest request, EventIngestion ingestion, IOptions<EventOptions> options, CancellationToken ct) =>
             {
@@ -74,17 +77,21 @@ internal static class EventsApi
         }
     }
 
-    private static async ValueTask<object?> RequireApiKeyAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>The request's <c>X-Api-Key</c> when it is one of <c>Portal:Events:ApiKeys</c>, compared in constant time.</summary>
+    public static string? ValidApiKey(HttpRequest request)
     {
-        var http = context.HttpContext;
-        var keys = http.RequestServices.GetRequiredService<IOptions<EventOptions>>().Value.ApiKeys;
-        var given = Encoding.UTF8.GetBytes(http.Request.Headers["X-Api-Key"].ToString());
+        var keys = request.HttpContext.RequestServices.GetRequiredService<IOptions<EventOptions>>().Value.ApiKeys;
+        var header = request.Headers["X-Api-Key"].ToString();
+        var given = Encoding.UTF8.GetBytes(header);
         var valid = given.Length > 0 && keys.Any(k => !string.IsNullOrEmpty(k) && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(k), given));
-        return valid
+        return valid ? header : null;
+    }
+
+    private static async ValueTask<object?> RequireApiKeyAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        ValidApiKey(context.HttpContext.Request) is not null
             ? await next(context)
             : TypedResults.Problem(
                 statusCode: StatusCodes.Status401Unauthorized,
                 title: "Unauthorized",
                 detail: "Send a platform API key from Portal:Events:ApiKeys in the X-Api-Key header.");
-    }
 }
