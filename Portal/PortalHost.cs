@@ -88,6 +88,7 @@ public static class PortalHost
     {
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
+        app.UseApiBodyLimit();
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
@@ -109,6 +110,7 @@ public static class PortalHost
                             StatusCodes.Status401Unauthorized => "Sign in, or send a personal API token as 'Authorization: Bearer <token>'.",
                             StatusCodes.Status403Forbidden => "Your role does not allow this. Support routes need a Jakamo support user.",
                             StatusCodes.Status404NotFound => "There is nothing at this address. See /openapi/v1.json for the API.",
+                            StatusCodes.Status413PayloadTooLarge => $"The request body is too large: at most {ApiBodyLimit.MaxBytes:N0} bytes here.",
                             _ => null,
                         },
                     },

@@ -57,10 +57,12 @@ public sealed class CompanyService(
     {
         actor.RequireSupport();
         var name = input.Name?.Trim();
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 200 || name.Any(char.IsControl))
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 200)
         {
             throw new PortalValidationException(nameof(input.Name), "Company name is required, at most 200 characters.");
         }
+
+        TextRules.ThrowIfHiddenCharacters(name, nameof(input.Name), "Company name");
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await db.Companies.AnyAsync(c => c.Name == name, ct))
@@ -81,7 +83,7 @@ public sealed class CompanyService(
     {
         actor.RequireSupport();
         var email = input.Email?.Trim();
-        if (string.IsNullOrWhiteSpace(email) || email.Length > 256 || !System.Net.Mail.MailAddress.TryCreate(email, out _))
+        if (string.IsNullOrWhiteSpace(email) || !TextRules.IsEmailAddress(email))
         {
             throw new PortalValidationException(nameof(input.Email), "Enter the admin's e-mail address, for example anna@example.com.");
         }

@@ -66,8 +66,7 @@ internal sealed class AttemptLog(IDbContextFactory<PortalDbContext> dbFactory) :
 {
     public async Task<PagedResult<AttemptRow>> ListAsync(PortalActor actor, AttemptFilter filter, int page, int pageSize, CancellationToken ct = default)
     {
-        page = Math.Max(1, page);
-        pageSize = Math.Clamp(pageSize, 1, DeliveryService.MaxPageSize);
+        Paging.Validate(page, pageSize);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = db.Attempts.AsNoTracking().Matching(db, actor, filter.CompanyId, filter.WebhookId, filter.EventType, filter.Search);
         if (filter.Outcome is { } outcome)

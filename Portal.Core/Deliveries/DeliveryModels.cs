@@ -1,3 +1,4 @@
+using Jakamo.Portal.Core.Common;
 using Jakamo.Portal.Core.Deliveries.Sending;
 
 namespace Jakamo.Portal.Core.Deliveries;
@@ -22,6 +23,29 @@ public sealed class DeliveryFilter
 }
 
 public sealed record PagedResult<T>(IReadOnlyList<T> Items, int TotalCount, int Page, int PageSize);
+
+/// <summary>The paging rules every server-paged list shares.</summary>
+public static class Paging
+{
+    public const int MaxPageSize = 200;
+
+    /// <summary>Refuses a page before the first, or a page size outside 1 to <see cref="MaxPageSize"/>.</summary>
+    public static void Validate(int page, int pageSize)
+    {
+        var errors = new ValidationErrors();
+        if (page < 1)
+        {
+            errors.Add("page", "Page numbers start at 1.");
+        }
+
+        if (pageSize is < 1 or > MaxPageSize)
+        {
+            errors.Add("pageSize", $"Page size must be from 1 to {MaxPageSize}.");
+        }
+
+        errors.ThrowIfAny();
+    }
+}
 
 public sealed record DeliveryRow(
     long Id,

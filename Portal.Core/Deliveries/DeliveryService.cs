@@ -11,14 +11,11 @@ namespace Jakamo.Portal.Core.Deliveries;
 /// <summary>Reads deliveries and their transport log, and takes manual resend requests.</summary>
 public sealed class DeliveryService(IDbContextFactory<PortalDbContext> dbFactory, IDeliveryJobs jobs, TimeProvider time)
 {
-    public const int MaxPageSize = 200;
-
     private static readonly JsonSerializerOptions HeaderJson = new(JsonSerializerDefaults.Web);
 
     public async Task<PagedResult<DeliveryRow>> ListAsync(PortalActor actor, DeliveryFilter filter, int page = 1, int pageSize = 50, CancellationToken ct = default)
     {
-        page = Math.Max(1, page);
-        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+        Paging.Validate(page, pageSize);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = Filtered(db, actor, filter);
         var total = await query.CountAsync(ct);

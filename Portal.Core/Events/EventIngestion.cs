@@ -265,10 +265,8 @@ public sealed partial class EventIngestion(
             errors.Add(prefix + "externalId", $"ExternalId and reference can be at most {MaxRefLength} characters.");
         }
 
-        if ((input.ExternalId ?? "").Any(char.IsControl) || (input.Reference ?? "").Any(char.IsControl))
-        {
-            errors.Add(prefix + "externalId", "ExternalId and reference can't contain control characters.");
-        }
+        TextRules.RejectHiddenCharacters(input.ExternalId, errors, prefix + "externalId", "ExternalId");
+        TextRules.RejectHiddenCharacters(input.Reference, errors, prefix + "reference", "Reference");
     }
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

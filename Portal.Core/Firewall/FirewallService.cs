@@ -32,6 +32,8 @@ public sealed record FirewallOpeningView(int Id, string Host, string? Note, Date
 /// <summary>Support's list of hosts opened in the firewall.</summary>
 public sealed class FirewallService(IDbContextFactory<PortalDbContext> dbFactory, AuditTrail audit, TimeProvider time, OpenedHostsCache openedHosts)
 {
+    public const int NoteMaxLength = 500;
+
     private const string Entity = "FirewallOpening";
 
     public async Task<IReadOnlyList<FirewallOpeningView>> ListAsync(PortalActor actor, CancellationToken ct = default)
@@ -63,6 +65,13 @@ public sealed class FirewallService(IDbContextFactory<PortalDbContext> dbFactory
     {
         actor.RequireSupport();
         var normalized = ValidateHost(host);
+        var trimmedNote = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+        if (trimmedNote is { Length: > NoteMaxLength })
+        {
+            throw new PortalValidationException("note", $"Note can be at most {NoteMaxLength} characters.");
+        }
+
+        TextRules.ThrowIfHiddenCharacters(trimmedNote, "note", "Note");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await db.FirewallOpenings.AnyAsync(f => f.Host == normalized, ct))
         {
@@ -72,7 +81,7 @@ public sealed class FirewallService(IDbContextFactory<PortalDbContext> dbFactory
         var opening = new FirewallOpening
         {
             Host = normalized,
-            Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim()[..Math.Min(note.Trim().Length, 500)],
+            Note = trimmedNote,
             CreatedAt = time.GetUtcNow().UtcDateTime,
             CreatedBy = actor.UserName,
         };

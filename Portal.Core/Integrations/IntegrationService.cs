@@ -62,6 +62,10 @@ public sealed class IntegrationService(
         {
             errors.Add(nameof(input.Name), "Integration name is required, at most 100 characters.");
         }
+        else
+        {
+            TextRules.RejectHiddenCharacters(name, errors, nameof(input.Name), "Integration name");
+        }
 
         if (!Enum.IsDefined(input.Kind))
         {
@@ -158,6 +162,8 @@ public sealed class IntegrationService(
             throw new PortalValidationException(nameof(input.ExternalCode), "Partner code is required, at most 100 characters.");
         }
 
+        TextRules.ThrowIfHiddenCharacters(code, nameof(input.ExternalCode), "Partner code");
+
         if (!await db.Companies.AnyAsync(c => c.Id == input.JakamoCompanyId, ct))
         {
             throw new PortalValidationException(nameof(input.JakamoCompanyId), "Choose a Jakamo company.");
@@ -185,10 +191,14 @@ public sealed class IntegrationService(
         {
             errors.Add(nameof(input.ExternalUserId), "External user id is required, at most 100 characters.");
         }
-
-        if (string.IsNullOrWhiteSpace(user) || user.Length > 256)
+        else
         {
-            errors.Add(nameof(input.JakamoUserName), "Jakamo user is required, at most 256 characters.");
+            TextRules.RejectHiddenCharacters(external, errors, nameof(input.ExternalUserId), "External user id");
+        }
+
+        if (string.IsNullOrWhiteSpace(user) || !TextRules.IsEmailAddress(user))
+        {
+            errors.Add(nameof(input.JakamoUserName), "Enter the Jakamo user's e-mail address, for example anna@example.com.");
         }
 
         errors.ThrowIfAny();

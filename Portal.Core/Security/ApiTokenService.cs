@@ -35,6 +35,8 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
             throw new PortalValidationException("name", "Give the token a name, at most 100 characters, for example \"ERP automation\".");
         }
 
+        TextRules.ThrowIfHiddenCharacters(trimmed, "name", "Token name");
+
         return await CreateForUserAsync(actor, actor.UserId, trimmed, SecretGenerator.NewApiToken(), ct);
     }
 

@@ -27,9 +27,9 @@ public static class WebhookRules
         {
             errors.Add(field, $"Webhook name can be at most {NameMaxLength} characters.");
         }
-        else if (name.Any(char.IsControl))
+        else
         {
-            errors.Add(field, "Webhook name can't contain control characters.");
+            TextRules.RejectHiddenCharacters(name, errors, field, "Webhook name");
         }
     }
 
@@ -45,6 +45,13 @@ public static class WebhookRules
         if (value.Length > UrlMaxLength)
         {
             errors.Add(field, $"{label} can be at most {UrlMaxLength} characters.");
+            return;
+        }
+
+        // Uri would quietly accept a line break or a space, which then ends up in the request line it is sent with.
+        if (value.Trim().Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            errors.Add(field, $"{label} can't contain spaces or line breaks; encode a space as %20.");
             return;
         }
 

@@ -27,6 +27,15 @@ public sealed class WebhookFormRulesTests : WebhookServiceTestBase
         Assert.Contains("100", errors[nameof(WebhookInput.Name)][0], StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("ERP\u0007")]
+    [InlineData("ERP \u202Eexe.gnp")]
+    public async Task Name_CannotHideCharacters(string name)
+    {
+        var errors = await ErrorsOf(() => Webhooks.CreateAsync(Admin, TestData.Webhook(w => w.Name = name)));
+        Assert.Contains("invisible formatting characters", errors[nameof(WebhookInput.Name)][0], StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Name_IsUniqueWithinTheCompany_ButNotAcrossCompanies()
     {
@@ -62,6 +71,8 @@ public sealed class WebhookFormRulesTests : WebhookServiceTestBase
     [InlineData("ftp://erp.example.com/hook", "absolute URL")]
     [InlineData("http://erp.example.com/hook", "must use https")]
     [InlineData("https://user:pass@erp.example.com/hook", "user name or password")]
+    [InlineData("https://erp.example.com/hook\r\nHost: evil.example.com", "line breaks")]
+    [InlineData("https://erp.example.com/my hook", "encode a space")]
     public async Task PayloadUrl_MustBeAnAbsoluteHttpsUrlWithoutUserInfo(string? url, string expected)
     {
         var errors = await ErrorsOf(() => Webhooks.CreateAsync(Admin, TestData.Webhook(w => w.PayloadUrl = url)));
