@@ -6,22 +6,17 @@ namespace Jakamo.Portal.Core.Deliveries.Sending;
 
 /// <summary>
 /// The <see cref="SocketsHttpHandler.ConnectCallback"/> of outbound clients. It resolves the host itself and connects
-/// only to an address the policy allows, so a DNS answer cannot swap in an internal address after a check.
+/// only to an address the policy allows, so a DNS answer cannot swap in an internal address after a check. Special-use
+/// names (<c>localhost</c>, <c>.invalid</c>, ...) are answered without asking DNS at all; see <see cref="SpecialUseNames"/>.
 /// Requests stay on HTTP/1.1 over TCP (the HttpRequestMessage default); HTTP/3 would not pass through here.
 /// </summary>
-internal sealed class GuardedConnector(IOpenedHosts openedHosts, IOptionsMonitor<WebhookSenderOptions> options)
+internal sealed class GuardedConnector(IOpenedHosts openedHosts, IHostNameResolver resolver, IOptionsMonitor<WebhookSenderOptions> options)
 {
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var host = context.DnsEndPoint.Host.Trim('[', ']');
         var port = context.DnsEndPoint.Port;
-        var addresses = IPAddress.TryParse(host, out var literal)
-            ? [literal]
-            : await Dns.GetHostAddressesAsync(host, cancellationToken);
-        if (addresses.Length == 0)
-        {
-            throw new SocketException((int)SocketError.HostNotFound);
-        }
+        var addresses = await AddressesOfAsync(host, cancellationToken);
 
         var allowLoopback = options.CurrentValue.AllowLoopback;
         var allowed = new List<IPAddress>(addresses.Length);
@@ -53,7 +48,8 @@ internal sealed class GuardedConnector(IOpenedHosts openedHosts, IOptionsMonitor
             try
             {
                 await socket.ConnectAsync(endPoint, cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
+                var stream = new NetworkStream(socket, ownsSocket: true);
+                return context.InitialRequestMessage.RequestUri?.Scheme == Uri.UriSchemeHttps ? new TlsAnswerCheck(stream) : stream;
             }
             catch (SocketException ex)
             {
@@ -68,5 +64,16 @@ internal sealed class GuardedConnector(IOpenedHosts openedHosts, IOptionsMonitor
         }
 
         throw lastFailure!;
+    }
+
+    private async Task<IPAddress[]> AddressesOfAsync(string host, CancellationToken cancellationToken)
+    {
+        if (IPAddress.TryParse(host, out var literal))
+        {
+            return [literal];
+        }
+
+        var addresses = SpecialUseNames.LocalAnswer(host) ?? await resolver.ResolveAsync(host, cancellationToken);
+        return addresses.Length > 0 ? addresses : throw new SocketException((int)SocketError.HostNotFound);
     }
 }

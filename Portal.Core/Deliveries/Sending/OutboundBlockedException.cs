@@ -3,7 +3,8 @@ using System.Net;
 
 namespace Jakamo.Portal.Core.Deliveries.Sending;
 
-/// <summary>The outbound guard refused to connect: every address of the host is in a range the portal never reaches.</summary>
+/// <summary>The outbound guard refused to connect: every address of the host is in a range the portal never reaches,
+/// or the name itself can never be reached.</summary>
 public sealed class OutboundBlockedException : HttpRequestException
 {
     public OutboundBlockedException()
@@ -25,6 +26,12 @@ public sealed class OutboundBlockedException : HttpRequestException
     {
         Address = address;
         Category = category;
+    }
+
+    /// <summary>A host name refused before any lookup, such as one under <c>.invalid</c>.</summary>
+    internal OutboundBlockedException(string host, string reason)
+        : base($"Refused to connect to {host}: {reason}")
+    {
     }
 
     /// <summary>The refused address.</summary>

@@ -19,9 +19,19 @@ internal static class TransportFailures
             return blocked.Message;
         }
 
+        if (Find<PlainHttpAnswerException>(exception) is { } plain)
+        {
+            return "TLS handshake failed: " + plain.Message;
+        }
+
         if (Find<AuthenticationException>(exception) is { } tls)
         {
             return "TLS handshake failed: " + Sanitize(tls.Message);
+        }
+
+        if (Find<HttpRequestException>(exception) is { HttpRequestError: HttpRequestError.SecureConnectionError } && Find<IOException>(exception) is not null)
+        {
+            return "TLS handshake failed: the receiver closed the connection during the handshake";
         }
 
         if (Find<SocketException>(exception) is { } socket)
@@ -65,6 +75,12 @@ internal static class TransportFailures
 
         return Sanitize(Innermost(exception).Message);
     }
+
+    /// <summary>Why a response body stopped arriving, once the status and headers were in.</summary>
+    public static string DescribeWhileReadingBody(Exception exception) =>
+        Find<SocketException>(exception)?.SocketErrorCode == SocketError.ConnectionReset ? "connection reset by the receiver"
+        : Find<IOException>(exception) is not null ? "connection closed by the receiver"
+        : Describe(exception);
 
     /// <summary>One line, bounded: exception messages can be long and multi-line.</summary>
     public static string Sanitize(string message)

@@ -178,6 +178,7 @@ internal sealed class WebhookSender(
         private string? _responseBody;
         private long? _responseBodySize;
         private bool _truncated;
+        private BodyProgress? _body;
 
         public Exchange(OutboundMessage message, WebhookSenderOptions settings, TimeProvider time)
         {
@@ -199,8 +200,6 @@ internal sealed class WebhookSender(
 
         public string? BearerToken { get; set; }
 
-        private bool ReadingBody { get; set; }
-
         public void Add(HttpRequestMessage request, string name, string value)
         {
             request.Headers.TryAddWithoutValidation(name, value);
@@ -214,18 +213,11 @@ internal sealed class WebhookSender(
         public void TimedOut()
         {
             var timedOut = TransportFailures.TimedOut(Settings.Timeout);
-            Note(FetchingToken ? "OAuth2 token request failed: " + timedOut
-                : ReadingBody ? "response body not read completely: " + timedOut
-                : timedOut);
+            Failed(timedOut, timedOut);
         }
 
-        public void Failed(Exception exception)
-        {
-            var reason = TransportFailures.Describe(exception);
-            Note(FetchingToken ? "OAuth2 token request failed: " + reason
-                : ReadingBody ? "response body not read completely: " + reason
-                : reason);
-        }
+        public void Failed(Exception exception) =>
+            Failed(TransportFailures.Describe(exception), _body is null ? "" : TransportFailures.DescribeWhileReadingBody(exception));
 
         public void Received(HttpResponseMessage response)
         {
@@ -256,50 +248,39 @@ internal sealed class WebhookSender(
             }
         }
 
-        /// <summary>Keeps the first <see cref="WebhookSenderOptions.MaxStoredResponseBytes"/> and only counts the rest, so memory stays bounded.</summary>
+        /// <summary>Keeps the first <see cref="WebhookSenderOptions.MaxStoredResponseBytes"/> and only counts the rest up to
+        /// <see cref="MaxReadBytes"/>, so memory stays bounded whatever the receiver sends.</summary>
         public async Task ReadBodyAsync(HttpResponseMessage response, CancellationToken ct)
         {
-            ReadingBody = true;
-            var limit = Math.Max(0, Settings.MaxStoredResponseBytes);
-            using var stored = new MemoryStream();
+            var body = _body = new BodyProgress(response.Content.Headers.ContentLength, Math.Max(0, Settings.MaxStoredResponseBytes));
             var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-            long total = 0;
-            var stopped = false;
             try
             {
                 await using var stream = await response.Content.ReadAsStreamAsync(ct);
-                int read;
-                while ((read = await stream.ReadAsync(buffer, ct)) > 0)
+                while (true)
                 {
-                    var keep = (int)Math.Clamp(limit - total, 0, read);
-                    stored.Write(buffer, 0, keep);
-                    total += read;
-                    if (total > MaxReadBytes)
+                    var room = (int)Math.Min(buffer.Length, MaxReadBytes - body.Read);
+                    if (room == 0)
                     {
-                        stopped = true;
-                        break;
+                        // At the limit, only look whether more is coming; the rest is left unread and the connection dropped.
+                        Finish(stopped: await stream.ReadAsync(buffer.AsMemory(0, 1), ct) > 0);
+                        return;
                     }
+
+                    var read = await stream.ReadAsync(buffer.AsMemory(0, room), ct);
+                    if (read == 0)
+                    {
+                        Finish();
+                        return;
+                    }
+
+                    body.Add(buffer.AsSpan(0, read));
                 }
             }
             finally
             {
                 ArrayPool<byte>.Shared.Return(buffer);
-                _responseBody = Redactor.Redact(Encoding.UTF8.GetString(stored.GetBuffer(), 0, (int)stored.Length));
-                _truncated = total > limit;
-                var declared = response.Content.Headers.ContentLength;
-                _responseBodySize = stopped && declared > total ? declared : total;
-                if (stopped)
-                {
-                    var of = declared > total ? string.Create(CultureInfo.InvariantCulture, $" of {declared:N0}") : "";
-                    Note(string.Create(CultureInfo.InvariantCulture, $"response body cut to {Size(limit)}; reading stopped after {total:N0} bytes{of}"));
-                }
-                else if (_truncated)
-                {
-                    Note(string.Create(CultureInfo.InvariantCulture, $"response body cut to {Size(limit)} ({total:N0} bytes in total)"));
-                }
             }
-
-            ReadingBody = false;
         }
 
         public SendResult ToResult() => new()
@@ -319,8 +300,77 @@ internal sealed class WebhookSender(
             Messages = _messages,
         };
 
+        private void Failed(string reason, string reasonWhileReadingBody)
+        {
+            if (FetchingToken)
+            {
+                Note("OAuth2 token request failed: " + reason);
+            }
+            else if (_body is { } body)
+            {
+                Finish(failure: body.Incomplete(reasonWhileReadingBody));
+            }
+            else
+            {
+                Note(reason);
+            }
+        }
+
+        /// <summary>Stores what arrived of the body, with notes on how much that was and how it decoded.</summary>
+        private void Finish(bool stopped = false, string? failure = null)
+        {
+            var body = _body!;
+            _body = null;
+            _truncated = body.Read > body.Limit;
+            var (text, validUtf8) = ResponseText.Decode(body.Stored.WrittenSpan, cutOff: _truncated || failure is not null);
+            _responseBody = Redactor.Redact(text);
+            _responseBodySize = stopped && body.Declared > body.Read ? body.Declared : body.Read;
+            var of = body.Declared > body.Read ? string.Create(CultureInfo.InvariantCulture, $" of {body.Declared:N0}") : "";
+            if (failure is not null)
+            {
+                Note(failure);
+            }
+            else if (stopped)
+            {
+                Note(string.Create(CultureInfo.InvariantCulture, $"response body cut to {Size(body.Limit)}; reading stopped after {body.Read:N0} bytes{of}"));
+            }
+            else if (_truncated)
+            {
+                Note(string.Create(CultureInfo.InvariantCulture, $"response body cut to {Size(body.Limit)} ({body.Read:N0} bytes in total)"));
+            }
+
+            if (!validUtf8)
+            {
+                Note(ResponseText.InvalidUtf8Note);
+            }
+        }
+
         private static string Size(int bytes) => bytes % 1024 == 0 && bytes > 0
             ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024} KiB")
             : string.Create(CultureInfo.InvariantCulture, $"{bytes:N0} bytes");
+
+        /// <summary>A response body while it is being read: what arrived, and the part of it that is kept.</summary>
+        private sealed class BodyProgress(long? declared, int limit)
+        {
+            public long? Declared { get; } = declared;
+
+            public int Limit { get; } = limit;
+
+            public long Read { get; private set; }
+
+            public ArrayBufferWriter<byte> Stored { get; } = new(Math.Clamp(limit, 1, 16 * 1024));
+
+            public void Add(ReadOnlySpan<byte> chunk)
+            {
+                Stored.Write(chunk[..(int)Math.Clamp(Limit - Read, 0, chunk.Length)]);
+                Read += chunk.Length;
+            }
+
+            public string Incomplete(string reason)
+            {
+                var of = Declared is { } length ? string.Create(CultureInfo.InvariantCulture, $" of {length:N0}") : "";
+                return string.Create(CultureInfo.InvariantCulture, $"response body incomplete ({Read:N0}{of} bytes read): {reason}");
+            }
+        }
     }
 }

@@ -22,6 +22,7 @@ public static class WebhookSenderServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<OpenedHostsCache>();
         services.AddSingleton<IOpenedHosts>(sp => sp.GetRequiredService<OpenedHostsCache>());
+        services.TryAddSingleton<IHostNameResolver, SystemHostNameResolver>();
         services.AddSingleton<GuardedConnector>();
         services.AddSingleton<OAuthTokenCache>();
         services.AddSingleton<IWebhookSender, WebhookSender>();

@@ -39,7 +39,8 @@ public sealed class DeliveryHarness : IAsyncDisposable
 
     public DeliveryEngine Engine => Core.Get<DeliveryEngine>();
 
-    public static async Task<DeliveryHarness> StartAsync(Dictionary<string, string?>? settings = null, bool openLoopback = true)
+    public static async Task<DeliveryHarness> StartAsync(
+        Dictionary<string, string?>? settings = null, bool openLoopback = true, Action<IServiceCollection>? configure = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -53,7 +54,11 @@ public sealed class DeliveryHarness : IAsyncDisposable
         }
 
         var jobs = new RecordingJobs();
-        var core = await CoreServices.CreateAsync(values, services => services.Replace(ServiceDescriptor.Singleton<IDeliveryJobs>(jobs)));
+        var core = await CoreServices.CreateAsync(values, services =>
+        {
+            services.Replace(ServiceDescriptor.Singleton<IDeliveryJobs>(jobs));
+            configure?.Invoke(services);
+        });
         var harness = new DeliveryHarness(core, await TestReceiver.StartAsync(), jobs);
         await using var db = core.NewDb();
         harness.Company = await TestData.CompanyAsync(db, "Nordic Components");

@@ -125,6 +125,15 @@ public sealed class OutboundAddressPolicyTests
         Assert.Equal("Refused to connect to localhost at ::1 (loopback) (and 1 more address): not opened in the firewall", named.Message);
     }
 
+    [Theory]
+    [InlineData("invalid.example.com")]
+    [InlineData("notinvalid")]
+    [InlineData("notlocalhost")]
+    [InlineData("localhost.example.com")]
+    [InlineData("onion.example")]
+    [InlineData("erp.test")]
+    public void OrdinaryNames_AreLeftToTheResolver(string host) => Assert.Null(SpecialUseNames.LocalAnswer(host));
+
     private sealed class CountingOpenedHosts : IOpenedHosts
     {
         public List<string> Asked { get; } = [];

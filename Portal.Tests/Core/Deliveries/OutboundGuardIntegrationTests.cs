@@ -69,23 +69,57 @@ public sealed class OutboundGuardIntegrationTests : IAsyncLifetime
         Assert.True(StandardWebhooks.Verify(SigningSecret, request.Header("webhook-id"), request.Header("webhook-timestamp"), request.Body, request.Header("webhook-signature")));
     }
 
-    [Fact]
-    public async Task PortNobodyListensOn_IsReportedAsConnectionRefused()
+    [Theory]
+    [InlineData("https://erp.invalid/hook", "Refused to connect to erp.invalid: names under .invalid never exist (RFC 6761); correct the host name")]
+    [InlineData("https://ERP.Invalid./hook", "Refused to connect to erp.invalid.: names under .invalid never exist (RFC 6761); correct the host name")]
+    [InlineData("https://invalid/hook", "Refused to connect to invalid: names under .invalid never exist (RFC 6761); correct the host name")]
+    [InlineData("https://erp7x.onion/hook", "Refused to connect to erp7x.onion: names under .onion are Tor onion services, which the portal cannot reach (RFC 7686)")]
+    public async Task NameThatCanNeverBeReached_IsRefusedWithoutALookup(string url, string expected)
     {
-        int port;
-        using (var listener = new TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
-        }
+        var resolver = new RecordingResolver();
+        await using var harness = new SenderHarness(allowLoopback: true, resolver: resolver);
 
-        await using var harness = new SenderHarness(allowLoopback: true);
-
-        var result = await harness.SendAsync(Outbound.Message(url: $"http://127.0.0.1:{port}/hook"));
+        var result = await harness.SendAsync(Outbound.Message(url: url));
 
         Assert.Null(result.StatusCode);
-        Assert.Equal(["connection refused"], result.Messages);
+        Assert.Equal([expected], result.Messages);
+        Assert.Empty(resolver.Asked);
+    }
+
+    [Theory]
+    [InlineData("localhost")]
+    [InlineData("erp.localhost")]
+    [InlineData("LOCALHOST.")]
+    public async Task LocalhostNames_AreLoopback_WithoutALookup(string host)
+    {
+        var resolver = new RecordingResolver();
+        await using var harness = new SenderHarness(allowLoopback: true, resolver: resolver);
+
+        var result = await harness.SendAsync(Outbound.Message(url: $"http://{host}:{_receiver.Port}/hook"));
+
+        Assert.Equal(200, result.StatusCode);
+        Assert.Single(_receiver.Hooks);
+        Assert.Empty(resolver.Asked);
+    }
+
+    [Theory]
+    [InlineData("erp.test")]
+    [InlineData("erp.example")]
+    [InlineData("erp.example.com")]
+    public async Task OtherNames_GoToTheResolver_AndItsAnswerIsStillGuarded(string host)
+    {
+        var resolver = new RecordingResolver(new() { [host] = [IPAddress.Loopback] });
+        await using var allowed = new SenderHarness(allowLoopback: true, resolver: resolver);
+        await using var strict = new SenderHarness(allowLoopback: false, resolver: resolver);
+        var message = Outbound.Message(url: $"http://{host}:{_receiver.Port}/hook");
+
+        var reached = await allowed.SendAsync(message);
+        var refused = await strict.SendAsync(message);
+
+        Assert.Equal(200, reached.StatusCode);
+        Assert.Equal([$"Refused to connect to {host} at 127.0.0.1 (loopback): not opened in the firewall"], refused.Messages);
+        Assert.Equal([host, host], resolver.Asked);
+        Assert.Single(_receiver.Hooks);
     }
 
     [Fact]

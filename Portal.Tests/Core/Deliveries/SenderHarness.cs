@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Jakamo.Portal.Core.Deliveries.Sending;
@@ -15,7 +17,8 @@ internal sealed class SenderHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
 
-    public SenderHarness(MockHttpMessageHandler? network = null, bool allowLoopback = false, string[]? opened = null, TimeSpan? timeout = null)
+    public SenderHarness(
+        MockHttpMessageHandler? network = null, bool allowLoopback = false, string[]? opened = null, TimeSpan? timeout = null, IHostNameResolver? resolver = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -31,6 +34,7 @@ internal sealed class SenderHarness : IAsyncDisposable
         services.AddSingleton<TimeProvider>(Time);
         services.AddWebhookSender(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         services.AddSingleton<IOpenedHosts>(new OpenedHostsStub(opened ?? []));
+        services.AddSingleton(resolver ?? new RecordingResolver());
         if (network is not null)
         {
             services.AddHttpClient(WebhookSender.ClientName).ConfigurePrimaryHttpMessageHandler(() => network);
@@ -53,6 +57,23 @@ internal sealed class SenderHarness : IAsyncDisposable
 internal sealed class OpenedHostsStub(params string[] hosts) : IOpenedHosts
 {
     public bool IsOpened(string host) => hosts.Contains(host, StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>
+/// A resolver that records every name it is asked and answers from its own table, so no test ever asks a real DNS
+/// server. A name it does not know is reported as not found.
+/// </summary>
+internal sealed class RecordingResolver(Dictionary<string, IPAddress[]>? answers = null) : IHostNameResolver
+{
+    public ConcurrentQueue<string> Asked { get; } = new();
+
+    public Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
+    {
+        Asked.Enqueue(host);
+        return answers?.TryGetValue(host, out var addresses) == true
+            ? Task.FromResult(addresses)
+            : Task.FromException<IPAddress[]>(new SocketException((int)SocketError.HostNotFound));
+    }
 }
 
 /// <summary>Outbound messages with sensible defaults.</summary>
