@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Jakamo.Portal.Core.Data;
@@ -43,7 +45,7 @@ public static class ApiTenants
     /// <summary>A new tenant whose admin made a Basic-auth webhook to <c>/hooks/{companyId}</c> on the fixture's receiver,
     /// which answers <paramref name="receiverStatus"/> there.</summary>
     public static async Task<(ApiTenant Tenant, string Path)> NewTenantWithWebhookAsync(
-        this DeliveryAppFixture fixture, string[]? events = null, int receiverStatus = 200)
+        this DeliveryAppFixture fixture, string[]? events = null, int receiverStatus = 200, string name = "ERP production")
     {
         var tenant = await fixture.App.NewTenantAsync();
         var path = $"/hooks/{tenant.CompanyId}";
@@ -63,11 +65,20 @@ public static class ApiTenants
         }
 
         using var admin = fixture.App.NewClient(tenant.AdminToken);
-        var body = WebhookBody();
+        var body = WebhookBody(name);
         body["payloadUrl"] = new Uri(fixture.Receiver.BaseAddress, path.TrimStart('/')).ToString();
         body["eventTypes"] = new JsonArray([.. (events ?? ["so.created"]).Select(e => (JsonNode)e)]);
         await admin.CreateWebhookAsync(body);
         return (tenant, path);
+    }
+
+    /// <summary>A client of the API queue, signed in with an integration's queue credentials (Basic).</summary>
+    public static HttpClient NewQueueClient(this PortalAppFactory app, string user, string password)
+    {
+        var client = app.NewClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+        return client;
     }
 
     public static async Task<int> CreateIntegrationAsync(this HttpClient support, int companyId, string kind, string name)
@@ -124,7 +135,7 @@ public static class ApiTenants
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative))
         {
-            Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
         };
         return await client.SendAsync(request);
     }

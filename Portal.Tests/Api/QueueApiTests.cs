@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using Jakamo.Portal.Tests.Infrastructure;
 
 namespace Jakamo.Portal.Tests.Api;
@@ -100,18 +98,8 @@ public sealed class QueueApiTests(DeliveryAppFixture fixture) : IClassFixture<De
         return (tenant, user);
     }
 
-    private async Task<long> PublishAsync(int integrationId, string payload)
-    {
-        using var platform = fixture.PlatformClient();
-        var accepted = await platform.SendJsonAsync(HttpMethod.Post, "api/events",
-            new { type = "so.created", integrationId, contentType = "application/xml", payload, queue = true }, HttpStatusCode.Accepted);
-        return accepted.GetProperty("queueMessageId").GetInt64();
-    }
+    private async Task<long> PublishAsync(int integrationId, string payload) =>
+        (await fixture.PublishAsync(integrationId, payload, queue: true)).GetProperty("queueMessageId").GetInt64();
 
-    private HttpClient QueueClient(string user, string password)
-    {
-        var client = _app.NewClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
-        return client;
-    }
+    private HttpClient QueueClient(string user, string password) => _app.NewQueueClient(user, password);
 }

@@ -1,3 +1,6 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Jakamo.Portal.Core.Demo;
 using Jakamo.Portal.Tests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -47,6 +50,32 @@ public sealed class WebhookFormTests(ChromiumFixture chromium) : IAsyncLifetime
         // At the README's 1366 px, with the menu open, the row's Edit button must show without scrolling the table sideways.
         await Expect(row.GetByRole(AriaRole.Link, new() { Name = "Edit ERP production" })).ToBeInViewportAsync(new() { Ratio = 1 });
         await Screenshots.SaveAsync(page, "webhook-list.png");
+    }
+
+    [Fact]
+    public async Task AnotherCompanysWebhook_ShowsTheNotFoundPage_WithA404_AndStillInTheLiveCircuit()
+    {
+        var demo = await DemoDirectory.LoadAsync(_app);
+        using var support = _app.NewClient(PortalAppFactory.SupportToken);
+        var nordicWebhooks = await support.GetFromJsonAsync<JsonElement>($"api/webhooks?companyId={demo.NordicId}");
+        var edit = $"webhooks/{nordicWebhooks[0].GetProperty("id").GetInt32()}/edit";
+        var page = _page;
+        var notFound = page.GetByRole(AriaRole.Heading, new() { Name = "Not found" });
+        await page.SignInAsync(PortalPageExtensions.BalticAdmin);
+
+        var response = await page.GotoAsync(edit);
+        Assert.Equal(404, response!.Status);
+        await Expect(notFound).ToBeVisibleAsync();
+        await page.WaitForInteractiveAsync();
+        await Expect(notFound).ToBeVisibleAsync();
+
+        // Followed inside the circuit, without a page load, the same address shows the same page.
+        await page.OpenAsync("webhooks");
+        await page.EvaluateAsync("url => Blazor.navigateTo(url)", edit);
+        await Expect(page).ToHaveURLAsync(new Uri(_app.BaseAddress, edit).ToString());
+        await Expect(notFound).ToBeVisibleAsync();
+        await Expect(page.Locator("#webhook-name")).ToHaveCountAsync(0);
+        Assert.DoesNotContain(DemoData.DemoWebhookName, await page.ContentAsync(), StringComparison.Ordinal);
     }
 
     public async Task DisposeAsync()

@@ -34,6 +34,23 @@ public sealed partial class BrowserlessSession : IDisposable
     public Task<HttpResponseMessage> SignInAsync(string email, string password) =>
         PostFormAsync("account/login", "login", new Dictionary<string, string> { ["Input.Email"] = email, ["Input.Password"] = password });
 
+    /// <summary>Signs in a new user with their one-time password and replaces it with <paramref name="newPassword"/>, so
+    /// the session passes the must-change-password gate like a real first visit.</summary>
+    public async Task SignInWithOwnPasswordAsync(string email, string oneTimePassword, string newPassword)
+    {
+        using var signIn = await SignInAsync(email, oneTimePassword);
+        using var changed = await PostFormAsync("account/change-password", "change-password", new Dictionary<string, string>
+        {
+            ["Input.CurrentPassword"] = oneTimePassword,
+            ["Input.NewPassword"] = newPassword,
+            ["Input.ConfirmPassword"] = newPassword,
+        });
+        if (changed.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"Changing the one-time password of {email} answered {(int)changed.StatusCode}.");
+        }
+    }
+
     public static string AntiforgeryToken(string html) =>
         TokenPattern().Match(html) is { Success: true } match
             ? WebUtility.HtmlDecode(match.Groups[1].Value)

@@ -1,3 +1,7 @@
+using System.Net;
+using System.Text.Json;
+using Jakamo.Portal.Tests.Api;
+
 namespace Jakamo.Portal.Tests.Infrastructure;
 
 /// <summary>The real portal with Hangfire, an events API key, http and loopback allowed, and a real receiver.</summary>
@@ -35,5 +39,14 @@ public sealed class DeliveryAppFixture : IAsyncLifetime
         var client = App.NewClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", PlatformKey);
         return client;
+    }
+
+    /// <summary>Posts one <c>so.created</c> event for <paramref name="integrationId"/> and returns the 202 answer
+    /// (<c>eventId</c>, <c>deliveries</c>, <c>queueMessageId</c>).</summary>
+    public async Task<JsonElement> PublishAsync(int integrationId, string payload, string? reference = null, bool queue = false)
+    {
+        using var platform = PlatformClient();
+        return await platform.SendJsonAsync(HttpMethod.Post, "api/events",
+            new { type = "so.created", integrationId, contentType = "application/xml", payload, reference, queue }, HttpStatusCode.Accepted);
     }
 }
