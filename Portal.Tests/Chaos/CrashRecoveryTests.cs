@@ -108,7 +108,8 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output, RunnerLog runne
 
         // A delivery is sent again only when the process died before its attempt was committed. Attempts are committed
         // per job, once the job has sent its whole claim of at most BatchSize deliveries, and at most Workers jobs run at
-        // once; so one kill can leave at most Workers × BatchSize sent-but-uncommitted deliveries to send again.
+        // once; so one kill can leave at most Workers × BatchSize sent-but-uncommitted deliveries to send again. (A live
+        // job keeps its claim: the 8 s lease is far longer than a job takes here, and no attempt should time out.)
         var bound = portal.Restarts * Workers * BatchSize;
         Assert.True(duplicates <= bound, $"{duplicates} duplicates, more than {bound} = {portal.Restarts} kills × {Workers} workers × a batch of {BatchSize} {context}");
 
