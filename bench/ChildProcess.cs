@@ -118,6 +118,14 @@ internal sealed class ChildProcess : IDisposable
         }
     }
 
+    /// <summary>Kills the process and its children at once (SIGKILL on Linux, so no shutdown code runs) and waits
+    /// until they are gone.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
     public void Dispose()
     {
         try

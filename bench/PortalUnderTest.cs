@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -51,40 +50,10 @@ internal sealed class PortalUnderTest : IAsyncDisposable
 
     public static async Task<PortalUnderTest> StartAsync(string repositoryRoot, string databasePath)
     {
-        var output = Path.Combine(repositoryRoot, "Portal", "bin", "Release", "net10.0");
-        var dll = Path.Combine(output, "Jakamo.Portal.dll");
-        if (!File.Exists(dll))
-        {
-            throw new InvalidOperationException($"{dll} is missing. Run the benchmark with 'dotnet run -c Release --project bench', which builds it.");
-        }
-
-        var port = FreePort();
-        var baseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
-        var environment = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["ASPNETCORE_URLS"] = baseAddress.ToString().TrimEnd('/'),
-            ["Database__Provider"] = "Sqlite",
-            ["Database__ConnectionString"] = $"Data Source={databasePath}",
-            ["Portal__Bootstrap__SupportToken"] = SupportToken,
-            ["Portal__Events__ApiKeys__0"] = PlatformKey,
-            ["Portal__Webhooks__AllowHttp"] = "true",
-            ["Portal__Delivery__AllowLoopback"] = "true",
-            ["Portal__Delivery__PublicBaseUrl"] = baseAddress.ToString(),
-            ["Logging__Console__FormatterName"] = "simple",
-        };
-        var process = ChildProcess.Start("portal", "dotnet", [dll], output, environment);
-        var portal = new PortalUnderTest(process, baseAddress, databasePath);
-        try
-        {
-            await portal.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
-            return portal;
-        }
-        catch
-        {
-            await portal.DisposeAsync();
-            throw;
-        }
+        var output = PortalProcess.BuildOutput(repositoryRoot, "Release");
+        var baseAddress = PortalProcess.FreeLoopbackAddress();
+        var process = await PortalProcess.StartAsync(output, baseAddress, databasePath, new PortalKeys(SupportToken, PlatformKey));
+        return new PortalUnderTest(process, baseAddress, databasePath);
     }
 
     /// <summary>A company with a sales-order integration, the receiver's host opened, and <see cref="Webhooks"/> webhooks
@@ -178,36 +147,6 @@ internal sealed class PortalUnderTest : IAsyncDisposable
         _process.Dispose();
     }
 
-    private async Task WaitUntilHealthyAsync(TimeSpan timeout)
-    {
-        var deadline = Stopwatch.StartNew();
-        using var probe = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        while (deadline.Elapsed < timeout)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"The portal exited while starting. Its last output:\n{_process.Tail()}");
-            }
-
-            try
-            {
-                using var response = await probe.GetAsync(new Uri("healthz", UriKind.Relative));
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new InvalidOperationException($"The portal was not healthy within {timeout.TotalSeconds:0} s. Its last output:\n{_process.Tail()}");
-    }
-
     private static async Task<JsonElement> SendAsync(HttpClient client, string path, object body, CancellationToken ct, HttpStatusCode expected = HttpStatusCode.Created)
     {
         using var response = await client.PostAsJsonAsync(new Uri(path, UriKind.Relative), body, ct);
@@ -218,13 +157,6 @@ internal sealed class PortalUnderTest : IAsyncDisposable
         }
 
         return JsonDocument.Parse(text).RootElement.Clone();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>The part of a live attempt the benchmark reads.</summary>

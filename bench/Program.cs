@@ -10,7 +10,7 @@ if (args.Contains("--receiver"))
 var sizes = args.Contains("--quick") ? BenchSizes.Smoke
     : args.Contains("--skip-log-viewer") ? BenchSizes.Full with { Mode = "partial", LogViewerAttempts = 0 }
     : BenchSizes.Full;
-var repositoryRoot = Report.RepositoryRoot();
+var repositoryRoot = PortalProcess.RepositoryRoot();
 var workDirectory = Directory.CreateTempSubdirectory("jakamo-bench-").FullName;
 using var cancel = new CancellationTokenSource(sizes.Quick ? TimeSpan.FromMinutes(5) : TimeSpan.FromMinutes(30));
 var ct = cancel.Token;

@@ -16,19 +16,6 @@ internal sealed class Report(
 
     private LatencyResult At200 => latencies.First(l => l.OfferedPerSecond == 200);
 
-    public static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Jakamo.Portal.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Run the benchmark from the repository: Jakamo.Portal.sln was not found above " + AppContext.BaseDirectory);
-    }
-
     public List<string> Problems()
     {
         var problems = new List<string>(throughput.CountErrors);
@@ -122,10 +109,10 @@ internal sealed class Report(
     {
         try
         {
-            using var git = Process.Start(new ProcessStartInfo("git", ["rev-parse", "--short=12", "HEAD"]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryRoot() })!;
+            using var git = Process.Start(new ProcessStartInfo("git", ["rev-parse", "--short=12", "HEAD"]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = PortalProcess.RepositoryRoot() })!;
             var commit = git.StandardOutput.ReadToEnd().Trim();
             git.WaitForExit();
-            using var status = Process.Start(new ProcessStartInfo("git", ["status", "--porcelain", "--untracked-files=no"]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryRoot() })!;
+            using var status = Process.Start(new ProcessStartInfo("git", ["status", "--porcelain", "--untracked-files=no"]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = PortalProcess.RepositoryRoot() })!;
             var dirty = status.StandardOutput.ReadToEnd().Trim().Length > 0;
             status.WaitForExit();
             return git.ExitCode == 0 ? commit + (dirty ? "+changes" : "") : "unknown";

@@ -88,7 +88,8 @@ public sealed partial class DeliveryEngine(
         return true;
     }
 
-    /// <summary>Finds work the job system may have lost and puts it back; releases deliveries whose host was opened.</summary>
+    /// <summary>Finds work the job system may have lost and puts it back; releases deliveries whose host was opened;
+    /// makes queue removals that a stopped process left undone.</summary>
     public async Task<RecoveryResult> RecoverAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -125,7 +126,8 @@ public sealed partial class DeliveryEngine(
             jobs.EnqueueResend(new DeliveryJobInfo(resend.WebhookId, resend.Name, resend.EventType, resend.Id, EventRef(resend.EventId), RequestedBy: resend.ResendRequestedBy));
         }
 
-        return new RecoveryResult(firstAttempts.Sum(b => b.Count), retries.Count, resends.Count, released);
+        var queueItemsRemoved = await RemoveOverdueQueueItemsAsync(db, ct);
+        return new RecoveryResult(firstAttempts.Sum(b => b.Count), retries.Count, resends.Count, released, queueItemsRemoved);
     }
 
     internal static string EventRef(long eventId) => eventId.ToString(CultureInfo.InvariantCulture);
@@ -348,7 +350,9 @@ public sealed partial class DeliveryEngine(
                 : $"queue entry kept ({(result.StatusCode?.ToString(CultureInfo.InvariantCulture) ?? "no response")})";
 
     /// <summary>Removes a queue item once every matching webhook has made its first attempt and one that asks for
-    /// removal got 200, 201 or 204. Runs after the commit, so of two jobs finishing together the later one sees both.</summary>
+    /// removal got 200, 201 or 204. Runs after the commit, so of two jobs finishing together the later one sees both.
+    /// The removals are one statement, and the notes one save: a process that dies between the attempts' commit and
+    /// the removal leaves it to the recovery pass.</summary>
     private async Task RemoveEarnedQueueItemsAsync(PortalDbContext db, List<Delivery> deliveries, List<Attempt> attempts, CancellationToken ct)
     {
         var eventIds = deliveries.Select(d => d.EventId).Distinct().ToList();
@@ -362,30 +366,48 @@ public sealed partial class DeliveryEngine(
             .GroupBy(d => d.EventId)
             .Select(g => new { EventId = g.Key, Waiting = g.Count(d => d.FirstAttemptAt == null), Earned = g.Any(d => d.QueueRemovalEarned) })
             .ToListAsync(ct);
-        var now = Now;
-        foreach (var state in states)
+        var due = states.Where(s => s is { Earned: true, Waiting: 0 }).Select(s => s.EventId).ToList();
+        if (due.Count > 0)
         {
-            var note = state switch
-            {
-                { Earned: true, Waiting: 0 } => await db.QueueMessages.Where(q => q.EventId == state.EventId && q.RemovedAt == null)
-                    .ExecuteUpdateAsync(s => s.SetProperty(q => q.RemovedAt, now).SetProperty(q => q.RemovedBy, "webhook"), ct) > 0
-                    ? "queue entry removed"
-                    : null,
-                { Earned: true } => $"queue entry removal waits for the first attempt of {state.Waiting} more webhook(s)",
-                _ => null,
-            };
-            if (note is null)
-            {
-                continue;
-            }
+            await RemoveAsync(db.QueueMessages.Where(q => due.Contains(q.EventId) && q.RemovedAt == null), ct);
+        }
 
-            foreach (var attempt in attempts.Where(a => a.EventId == state.EventId && a.Outcome != AttemptOutcome.Held))
-            {
-                attempt.Messages = attempt.Messages.Length == 0 ? note : $"{attempt.Messages}\n{note}";
-            }
+        var notes = states.Where(s => s.Earned).ToDictionary(
+            s => s.EventId,
+            s => s.Waiting == 0 ? "queue entry removed" : $"queue entry removal waits for the first attempt of {s.Waiting} more webhook(s)");
+        foreach (var attempt in attempts.Where(a => a.Outcome != AttemptOutcome.Held && notes.ContainsKey(a.EventId)))
+        {
+            var note = notes[attempt.EventId];
+            attempt.Messages = attempt.Messages.Length == 0 ? note : $"{attempt.Messages}\n{note}";
+        }
 
+        if (notes.Count > 0)
+        {
             await db.SaveChangesAsync(ct);
         }
+    }
+
+    /// <summary>Removes the queue items whose removal is due but was never made, because the process that committed
+    /// the last first attempt stopped before removing them (a crash, or a shutdown cancelling the job).</summary>
+    private async Task<int> RemoveOverdueQueueItemsAsync(PortalDbContext db, CancellationToken ct)
+    {
+        // Open items are found per integration, through the (IntegrationId, RemovedAt, Id) index, not by a table scan.
+        var integrationIds = await db.Integrations.Select(i => i.Id).ToListAsync(ct);
+        var removed = await RemoveAsync(db.QueueMessages.Where(q => integrationIds.Contains(q.IntegrationId) && q.RemovedAt == null
+            && db.Deliveries.Any(d => d.EventId == q.EventId && d.QueueRemovalEarned)
+            && !db.Deliveries.Any(d => d.EventId == q.EventId && d.FirstAttemptAt == null)), ct);
+        if (removed > 0)
+        {
+            LogOverdueQueueItemsRemoved(removed);
+        }
+
+        return removed;
+    }
+
+    private Task<int> RemoveAsync(IQueryable<Queue.QueueMessage> items, CancellationToken ct)
+    {
+        var now = Now;
+        return items.ExecuteUpdateAsync(s => s.SetProperty(q => q.RemovedAt, now).SetProperty(q => q.RemovedBy, "webhook"), ct);
     }
 
     private void ScheduleRetries(Webhook webhook, List<Delivery> deliveries, AttemptTrigger trigger)
@@ -427,9 +449,12 @@ public sealed partial class DeliveryEngine(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Released {Count} held deliveries whose host is now opened.")]
     private partial void LogReleased(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Removed {Count} queue items whose removal was due but not made, as a stopped process left them.")]
+    private partial void LogOverdueQueueItemsRemoved(int count);
 }
 
-public sealed record RecoveryResult(int FirstAttempts, int Retries, int Resends, int Released);
+public sealed record RecoveryResult(int FirstAttempts, int Retries, int Resends, int Released, int QueueItemsRemoved);
 
 /// <summary>Told about attempts after they are committed, to publish them live.</summary>
 public interface IAttemptListener

@@ -52,7 +52,10 @@ public static class PortalJobs
     public static void StartPortalJobs(this WebApplication app)
     {
         var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
-        recurring.AddOrUpdate<DeliveryJobRunner>("delivery-recovery", r => r.RecoverAsync(CancellationToken.None), Cron.Minutely());
+        // A process killed mid-batch leaves its deliveries claimed until their lease ends; the next pass after that
+        // resends them. Minutely by default; a six-part cron ("*/5 * * * * *") runs it every few seconds.
+        var recoveryCron = app.Configuration["Portal:Jobs:RecoveryCron"] is { Length: > 0 } cron ? cron : Cron.Minutely();
+        recurring.AddOrUpdate<DeliveryJobRunner>("delivery-recovery", r => r.RecoverAsync(CancellationToken.None), recoveryCron);
         recurring.AddOrUpdate<DeliveryJobRunner>("attempt-retention", r => r.PurgeAsync(CancellationToken.None), Cron.Daily(3));
         app.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<DeliveryJobRunner>(r => r.RecoverAsync(CancellationToken.None));
     }

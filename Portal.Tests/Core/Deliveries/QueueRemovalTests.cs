@@ -1,4 +1,6 @@
+using System.Text;
 using Jakamo.Portal.Core.Deliveries;
+using Microsoft.EntityFrameworkCore;
 
 namespace Jakamo.Portal.Tests.Core.Deliveries;
 
@@ -68,6 +70,7 @@ public sealed class QueueRemovalTests : IAsyncLifetime
         var published = await _h.PublishAsync("so.created", queue: true);
 
         await _h.Engine.DeliverFirstAttemptsAsync(remover.Id);
+        Assert.Equal(0, (await _h.Engine.RecoverAsync()).QueueItemsRemoved);
         Assert.Null((await _h.QueueMessageAsync(published.EventId)).RemovedAt);
         Assert.Contains("waits for the first attempt of 1 more webhook", Assert.Single((await _h.DeliveryAsync(published.EventId, remover.Id)).Attempts).Messages, StringComparison.Ordinal);
 
@@ -89,22 +92,35 @@ public sealed class QueueRemovalTests : IAsyncLifetime
 
         Assert.Equal(DeliveryStatus.Succeeded, (await _h.DeliveryAsync(published.EventId, remover.Id)).Status);
         Assert.Equal(DeliveryStatus.Succeeded, (await _h.DeliveryAsync(published.EventId, other.Id)).Status);
+        Assert.Equal(0, (await _h.Engine.RecoverAsync()).QueueItemsRemoved);
         Assert.Null((await _h.QueueMessageAsync(published.EventId)).RemovedAt);
     }
 
     [Fact]
-    public async Task FailedFirstAttempt_ThenSuccessfulRetry_RemovesTheItem()
+    public async Task Recovery_MakesARemoval_ThatAStoppedProcessLeftUndone()
     {
-        await _h.WebhookAsync(w => w.RemoveFromQueueOnSuccess = true);
-        _h.Receiver.AnswerWith(503);
-        var published = await _h.PublishAsync("so.created", queue: true);
+        await _h.WebhookAsync(w => w.RemoveFromQueueOnSuccess = true, path: "remover");
+        await _h.WebhookAsync(w => w.RemoveFromQueueOnSuccess = false, path: "other");
+        _h.Receiver.Respond = async (request, context) => context.Response.StatusCode =
+            request.Path.EndsWith("remover", StringComparison.Ordinal) && Encoding.UTF8.GetString(request.Body).Contains("keep", StringComparison.Ordinal) ? 202 : 200;
+        var removed = await _h.PublishAsync("so.created", queue: true);
+        var kept = await _h.PublishAsync("so.created", payload: "<Order><ID>4712</ID><Note>keep</Note></Order>", queue: true);
         await _h.RunJobsAsync();
-        Assert.Null((await _h.QueueMessageAsync(published.EventId)).RemovedAt);
+        Assert.NotNull((await _h.QueueMessageAsync(removed.EventId)).RemovedAt);
 
-        _h.Receiver.AnswerWith(200);
-        _h.Core.Time.Advance(TimeSpan.FromMinutes(2));
-        await _h.RunJobsAsync();
+        // What a process killed between committing the last first attempt and removing the item leaves behind.
+        await using (var db = _h.Core.NewDb())
+        {
+            await db.QueueMessages.Where(q => q.EventId == removed.EventId)
+                .ExecuteUpdateAsync(s => s.SetProperty(q => q.RemovedAt, (DateTime?)null).SetProperty(q => q.RemovedBy, (string?)null));
+        }
 
-        Assert.NotNull((await _h.QueueMessageAsync(published.EventId)).RemovedAt);
+        var recovered = await _h.Engine.RecoverAsync();
+
+        Assert.Equal(1, recovered.QueueItemsRemoved);
+        var item = await _h.QueueMessageAsync(removed.EventId);
+        Assert.NotNull(item.RemovedAt);
+        Assert.Equal("webhook", item.RemovedBy);
+        Assert.Null((await _h.QueueMessageAsync(kept.EventId)).RemovedAt);
     }
 }

@@ -231,7 +231,7 @@ public sealed class WebhookSenderTests
     };
 
     [Theory]
-    [MemberData(nameof(TransportFailures))]
+    [MemberData(nameof(TransportFailures), DisableDiscoveryEnumeration = true)]
     public async Task TransportFailure_IsLoggedAsAShortMessage_WithoutAStatus(Exception failure, string expected)
     {
         _network.When(HttpMethod.Post, Outbound.PayloadUrl).Throw(failure);
