@@ -15,8 +15,9 @@ public sealed class RateLimitOptions
     /// <summary>Steady rate of events API requests (single or batch) one API key may make a second.</summary>
     public int EventsPerSecond { get; set; } = 500;
 
-    /// <summary>Requests one API key may make at once before the steady rate applies.</summary>
-    public int EventsBurst { get; set; } = 1000;
+    /// <summary>Requests one API key may make at once before the steady rate applies: ten seconds of it, so a platform's
+    /// burst of a few thousand single events from many connections is never refused, however fast the node takes them.</summary>
+    public int EventsBurst { get; set; } = 5000;
 }
 
 /// <summary>
