@@ -21,8 +21,8 @@ namespace Jakamo.Portal.Tests.Load;
 /// receive each committed attempt it may see exactly once.
 /// </summary>
 [Trait("Category", "Load")]
-public sealed class EventBurstLoadTests(DeliveryAppFixture fixture, SummaryLines summary, ITestOutputHelper output)
-    : IClassFixture<DeliveryAppFixture>, IClassFixture<SummaryLines>
+public sealed class EventBurstLoadTests(DeliveryAppFixture fixture, RunnerLog runnerLog, ITestOutputHelper output)
+    : IClassFixture<DeliveryAppFixture>, IClassFixture<RunnerLog>
 {
     private const int Clients = 50;
     private const int Events = 2_000;
@@ -67,7 +67,8 @@ public sealed class EventBurstLoadTests(DeliveryAppFixture fixture, SummaryLines
 
         var line = string.Create(CultureInfo.InvariantCulture,
             $"LOAD clients={Clients} events={Events} errors={errors.Count} accept_p50_ms={Percentile(acceptMs, 0.50):0.0} accept_p99_ms={Percentile(acceptMs, 0.99):0.0} live_lost={report.Lost}");
-        await summary.PrintAsync(output, line);
+        output.WriteLine(line);
+        runnerLog.WriteLine(line);
         output.WriteLine($"{committed.Count} attempts committed and published in {wall.Elapsed.TotalSeconds:0.0} s; {report.Detail}");
 
         Assert.True(errors.IsEmpty, $"{errors.Count} errors, first: {string.Join(" | ", errors.Take(5))}");
