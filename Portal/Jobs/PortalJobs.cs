@@ -1,7 +1,6 @@
 using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.Dashboard;
-using Hangfire.SqlServer;
 using Jakamo.Portal.Core.Data;
 using Jakamo.Portal.Core.Deliveries;
 using Jakamo.Portal.Core.Security;
@@ -19,12 +18,7 @@ public static class PortalJobs
         // The storage is a DI singleton of this host, not Hangfire's process-wide JobStorage.Current, so hosts in one
         // process (tests, benchmarks) never share, or dispose, each other's storage.
         services.AddSingleton<JobStorage>(_ => provider == DatabaseProvider.SqlServer
-            ? new SqlServerStorage(configuration[$"{DatabaseOptions.SectionName}:ConnectionString"], new SqlServerStorageOptions
-            {
-                PrepareSchemaIfNecessary = true,
-                QueuePollInterval = TimeSpan.Zero,
-                SchemaName = "HangFire",
-            })
+            ? SqlServerJobStorage.Create(configuration)
             // In-memory jobs are fast but not durable; the database is the truth and recovery re-enqueues what is due.
             : new Hangfire.InMemory.InMemoryStorage());
 

@@ -48,12 +48,34 @@ public sealed class MigrationTests
         using var services = AppServices("SqlServer", directory);
         using var db = services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext();
 
-        var script = db.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent);
+        // What `dotnet ef migrations script --idempotent --context SqlServerPortalDbContext` writes (docs/deploy-sqlserver.md).
+        var script = db.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent).ReplaceLineEndings("\n");
 
         Assert.IsType<SqlServerPortalDbContext>(db);
-        Assert.Contains("CREATE TABLE [Webhooks]", script, StringComparison.Ordinal);
-        Assert.Contains("IF NOT EXISTS (\n    SELECT * FROM [__EFMigrationsHistory]", script.ReplaceLineEndings("\n"), StringComparison.Ordinal);
-        Assert.Contains("[DataProtectionKeys]", script, StringComparison.Ordinal);
+        Assert.StartsWith("IF OBJECT_ID(N'[__EFMigrationsHistory]') IS NULL", script, StringComparison.Ordinal);
+        var migrations = db.Database.GetMigrations().ToList();
+        Assert.Equal(3, migrations.Count);
+        foreach (var id in migrations)
+        {
+            // Every step of every migration runs only where its id is not yet in the history, and records it there once.
+            var guard = $"IF NOT EXISTS (\n    SELECT * FROM [__EFMigrationsHistory]\n    WHERE [MigrationId] = N'{id}'\n)";
+            Assert.Contains(guard, script, StringComparison.Ordinal);
+            Assert.Single(Occurrences(script, $"VALUES (N'{id}', N'"));
+        }
+
+        Assert.DoesNotContain("\nCREATE TABLE", script, StringComparison.Ordinal);
+        foreach (var table in new[] { "AspNetUsers", "DataProtectionKeys", "Companies", "Webhooks", "Events", "Deliveries", "Attempts", "QueueMessages" })
+        {
+            Assert.Single(Occurrences(script, $"CREATE TABLE [{table}] ("));
+        }
+    }
+
+    private static IEnumerable<int> Occurrences(string text, string value)
+    {
+        for (var at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + value.Length, StringComparison.Ordinal))
+        {
+            yield return at;
+        }
     }
 
     private static ServiceProvider AppServices(string provider, TempDirectory directory)
