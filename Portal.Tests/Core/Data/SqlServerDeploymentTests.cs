@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Data.SqlClient;
 using MudBlazor;
 using Xunit.Abstractions;
 
@@ -22,7 +23,7 @@ public sealed class SqlServerDeploymentTests(ITestOutputHelper output)
     public async Task SqlServerHost_ResolvesEveryService_WithoutConnectingToTheServer()
     {
         // No SQL Server listens on 127.0.0.1:1. SqlClient reports every Open to its diagnostic listener before it tries the
-        // network, so an attempt counts even where it fails early (this test process runs in globalization-invariant mode).
+        // network, so an attempt counts even where it fails early.
         var database = $"JakamoPortal_{Guid.NewGuid():n}";
         using var opens = new SqlConnectionOpens(database);
         using var directory = new TempDirectory();
@@ -37,6 +38,18 @@ public sealed class SqlServerDeploymentTests(ITestOutputHelper output)
         Assert.IsType<SqlServerPortalDbContext>(scope.ServiceProvider.GetRequiredService<PortalDbContext>());
         Assert.IsType<SqlServerStorage>(app.Services.GetRequiredService<JobStorage>());
         Assert.True(opens.Count == 0, $"Building the host or resolving a service opened {opens.Count} connection(s) to the database server.");
+    }
+
+    [Fact]
+    public async Task SqlClient_GetsAsFarAsTheNetwork_SoTheBuildIsNotGlobalizationInvariant()
+    {
+        // In globalization-invariant mode SqlClient throws NotSupportedException before it touches the network. Nobody
+        // listens on 127.0.0.1:1, so a usable SqlClient fails with a connection error instead.
+        await using var connection = new SqlConnection("Server=tcp:127.0.0.1,1;Database=Jakamo;Connect Timeout=2;Encrypt=False");
+
+        var error = await Assert.ThrowsAsync<SqlException>(() => connection.OpenAsync());
+
+        Assert.StartsWith("A network-related or instance-specific error", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
