@@ -7,10 +7,10 @@ using Jakamo.Portal.Jobs;
 using Jakamo.Portal.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.Data.SqlClient;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Data.SqlClient;
 using MudBlazor;
 using Xunit.Abstractions;
 
