@@ -11,7 +11,7 @@ public static class SqlServerJobStorage
     public const string SchemaName = "HangFire";
 
     public static SqlServerStorage Create(IConfiguration configuration) =>
-        new(configuration[$"{DatabaseOptions.SectionName}:ConnectionString"], Options(
+        new(DatabaseSetup.RequiredConnectionString(configuration), Options(
             configuration.GetValue($"{PortalStartupOptions.SectionName}:{nameof(PortalStartupOptions.MigrateOnStart)}", true)));
 
     /// <summary>The Hangfire 1.8 recommended options, set outright. Hangfire would otherwise connect in its constructor twice:
