@@ -20,13 +20,13 @@ internal sealed class KillablePortal : IAsyncDisposable
     private readonly IReadOnlyDictionary<string, string> _settings;
     private ChildProcess? _process;
 
-    private KillablePortal(PortalDatabase database, IReadOnlyDictionary<string, string> settings)
+    private KillablePortal(PortalDatabase database, IReadOnlyDictionary<string, string> settings, Uri? baseAddress)
     {
         var configuration = typeof(KillablePortal).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         _buildOutput = PortalProcess.BuildOutput(PortalProcess.RepositoryRoot(), configuration);
         _database = database;
         _settings = settings;
-        BaseAddress = PortalProcess.FreeLoopbackAddress();
+        BaseAddress = baseAddress ?? PortalProcess.FreeLoopbackAddress();
         Support = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         Support.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Keys.SupportToken);
         Platform = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
@@ -50,10 +50,14 @@ internal sealed class KillablePortal : IAsyncDisposable
     /// <summary>The support token, for a live-feed client.</summary>
     public static string SupportToken => Keys.SupportToken;
 
-    /// <summary>Starts the portal on a fresh or existing database; <paramref name="settings"/> in environment-variable form.</summary>
-    public static async Task<KillablePortal> StartAsync(PortalDatabase database, IReadOnlyDictionary<string, string> settings)
+    /// <summary>Whether the process runs (it was not killed, or was started again).</summary>
+    public bool IsRunning => _process is not null;
+
+    /// <summary>Starts the portal on a fresh or existing database, on <paramref name="baseAddress"/> or a free port;
+    /// <paramref name="settings"/> in environment-variable form.</summary>
+    public static async Task<KillablePortal> StartAsync(PortalDatabase database, IReadOnlyDictionary<string, string> settings, Uri? baseAddress = null)
     {
-        var portal = new KillablePortal(database, settings);
+        var portal = new KillablePortal(database, settings, baseAddress);
         portal._process = await PortalProcess.StartAsync(portal._buildOutput, portal.BaseAddress, database, Keys, settings);
         return portal;
     }
