@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
 
 namespace Jakamo.Portal.Core.Data;
 
@@ -11,6 +12,7 @@ public enum DatabaseProvider
 {
     Sqlite,
     SqlServer,
+    PostgreSql,
 }
 
 /// <summary>The <c>Database</c> configuration section.</summary>
@@ -52,11 +54,17 @@ public static class DatabaseSetup
                 services.AddSingleton<SqliteWriteGate>();
                 services.AddPortalContext<SqlitePortalDbContext>((sp, b) => b.UseSqlite(sqlite, ConfigureSqlite)
                     .AddInterceptors(sp.GetRequiredService<SqliteWriteGate>()));
+                services.AddSingleton<IDatabaseMigrator, SqliteMigrator>();
                 break;
             case DatabaseProvider.SqlServer:
-                var sqlServer = options.ConnectionString
-                    ?? throw new InvalidOperationException("Database:ConnectionString is required when Database:Provider is SqlServer.");
+                var sqlServer = RequiredConnectionString(options, provider);
                 services.AddPortalContext<SqlServerPortalDbContext>((_, b) => b.UseSqlServer(sqlServer, ConfigureSqlServer));
+                services.AddSingleton<IDatabaseMigrator, SqlServerMigrator>();
+                break;
+            case DatabaseProvider.PostgreSql:
+                var postgres = RequiredConnectionString(options, provider);
+                services.AddPortalContext<PostgreSqlPortalDbContext>((_, b) => b.UseNpgsql(postgres, ConfigurePostgreSql));
+                services.AddSingleton<IDatabaseMigrator>(new PostgreSqlMigrator(postgres));
                 break;
         }
 
@@ -70,6 +78,19 @@ public static class DatabaseSetup
     internal static void ConfigureSqlServer(SqlServerDbContextOptionsBuilder sqlServer) =>
         sqlServer.MigrationsAssembly(typeof(PortalDbContext).Assembly.FullName)
             .EnableRetryOnFailure();
+
+    internal static void ConfigurePostgreSql(NpgsqlDbContextOptionsBuilder postgres) =>
+        postgres.MigrationsAssembly(typeof(PortalDbContext).Assembly.FullName)
+            .EnableRetryOnFailure();
+
+    /// <summary>The connection string of a server provider, which has no default.</summary>
+    public static string RequiredConnectionString(IConfiguration configuration) =>
+        RequiredConnectionString(configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions(), ConfiguredProvider(configuration));
+
+    private static string RequiredConnectionString(DatabaseOptions options, DatabaseProvider provider) =>
+        options.ConnectionString is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException($"Database:ConnectionString is required when Database:Provider is {provider}.");
 
     /// <summary>Makes a relative SQLite file path absolute under the content root and creates its folder.</summary>
     public static string ResolveSqlitePath(string connectionString, string contentRoot)

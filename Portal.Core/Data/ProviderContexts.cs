@@ -9,6 +9,9 @@ public sealed class SqlitePortalDbContext(DbContextOptions<SqlitePortalDbContext
 /// <summary>The SQL Server model, with its migrations in Data/Migrations/SqlServer.</summary>
 public sealed class SqlServerPortalDbContext(DbContextOptions<SqlServerPortalDbContext> options) : PortalDbContext(options);
 
+/// <summary>The PostgreSQL model, with its migrations in Data/Migrations/PostgreSql.</summary>
+public sealed class PostgreSqlPortalDbContext(DbContextOptions<PostgreSqlPortalDbContext> options) : PortalDbContext(options);
+
 internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqlitePortalDbContext>
 {
     public SqlitePortalDbContext CreateDbContext(string[] args) =>
@@ -22,5 +25,13 @@ internal sealed class SqlServerDesignTimeFactory : IDesignTimeDbContextFactory<S
     public SqlServerPortalDbContext CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<SqlServerPortalDbContext>()
             .UseSqlServer("Server=design-time;Database=JakamoPortal;Trusted_Connection=True;TrustServerCertificate=True", DatabaseSetup.ConfigureSqlServer)
+            .Options);
+}
+
+internal sealed class PostgreSqlDesignTimeFactory : IDesignTimeDbContextFactory<PostgreSqlPortalDbContext>
+{
+    public PostgreSqlPortalDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgreSqlPortalDbContext>()
+            .UseNpgsql("Host=design-time;Database=jakamo_portal", DatabaseSetup.ConfigurePostgreSql)
             .Options);
 }

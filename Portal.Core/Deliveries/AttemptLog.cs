@@ -1,4 +1,5 @@
 using System.Globalization;
+using Jakamo.Portal.Core.Common;
 using Jakamo.Portal.Core.Data;
 using Jakamo.Portal.Core.Security;
 using Microsoft.EntityFrameworkCore;
@@ -74,12 +75,12 @@ internal sealed class AttemptLog(IDbContextFactory<PortalDbContext> dbFactory) :
             query = query.Where(a => a.Outcome == outcome);
         }
 
-        if (filter.From is { } from)
+        if (filter.From?.AsUtc() is { } from)
         {
             query = query.Where(a => a.StartedAt >= from);
         }
 
-        if (filter.To is { } to)
+        if (filter.To?.AsUtc() is { } to)
         {
             query = query.Where(a => a.StartedAt < to);
         }

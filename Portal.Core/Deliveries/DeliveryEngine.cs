@@ -156,8 +156,12 @@ public sealed partial class DeliveryEngine(
         var now = Now;
         var owner = Guid.NewGuid().ToString("n");
         var until = now + Options.LeaseDuration;
-        var ids = candidates.Where(d => d.LeaseUntil == null || d.LeaseUntil < now).OrderBy(d => d.Id).Select(d => d.Id).Take(take);
-        var count = await db.Deliveries.Where(d => ids.Contains(d.Id) && (d.LeaseUntil == null || d.LeaseUntil < now))
+        // One statement, and its outer WHERE repeats every condition of the pick. Under PostgreSQL's READ COMMITTED two
+        // nodes can pick the same ids; the second one's UPDATE then waits for the first, re-reads the row and re-checks
+        // that WHERE, so it skips a row the first one leased, or already sent and released. Only rows won get this owner.
+        var free = candidates.Where(d => d.LeaseUntil == null || d.LeaseUntil < now);
+        var ids = free.OrderBy(d => d.Id).Select(d => d.Id).Take(take);
+        var count = await free.Where(d => ids.Contains(d.Id))
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseUntil, until).SetProperty(d => d.LeaseOwner, owner), ct);
         return count == 0 ? [] : await db.Deliveries.Include(d => d.Event).Where(d => d.LeaseOwner == owner).OrderBy(d => d.Id).ToListAsync(ct);
     }

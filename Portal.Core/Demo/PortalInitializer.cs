@@ -59,12 +59,7 @@ public static class PortalInitializer
         var db = sp.GetRequiredService<PortalDbContext>();
         if (options.MigrateOnStart)
         {
-            await db.Database.MigrateAsync(ct);
-            if (db.Database.IsSqlite())
-            {
-                // WAL lets the log viewer read while deliveries write.
-                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
-            }
+            await sp.GetRequiredService<IDatabaseMigrator>().MigrateAsync(db, ct);
         }
 
         var roles = sp.GetRequiredService<RoleManager<IdentityRole>>();

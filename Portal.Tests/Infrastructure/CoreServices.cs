@@ -9,14 +9,16 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Jakamo.Portal.Tests.Infrastructure;
 
-/// <summary>Portal.Core's services over a real, freshly migrated SQLite file.</summary>
+/// <summary>Portal.Core's services over a real, freshly migrated database: a SQLite file, or with
+/// <see cref="CreateOnPostgreSqlAsync"/> a new PostgreSQL database.</summary>
 public sealed class CoreServices : IAsyncDisposable
 {
     private readonly TempDirectory _directory = new();
 
-    private CoreServices(Dictionary<string, string?>? settings, Action<IServiceCollection>? configure)
+    private CoreServices(Dictionary<string, string?>? settings, Action<IServiceCollection>? configure, TestPostgres? postgres)
     {
-        var values = new Dictionary<string, string?>
+        Postgres = postgres;
+        var values = postgres?.Settings() ?? new Dictionary<string, string?>
         {
             ["Database:Provider"] = "Sqlite",
             ["Database:ConnectionString"] = $"Data Source={_directory.File("portal.db")}",
@@ -43,6 +45,9 @@ public sealed class CoreServices : IAsyncDisposable
 
     public ServiceProvider Provider { get; }
 
+    /// <summary>The PostgreSQL database the services run on, or null on SQLite.</summary>
+    public TestPostgres? Postgres { get; }
+
     /// <summary>A scope for scoped services such as <c>UserManager</c>.</summary>
     public AsyncServiceScope Scope { get; }
 
@@ -53,11 +58,17 @@ public sealed class CoreServices : IAsyncDisposable
 
     public PortalDbContext NewDb() => Provider.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext();
 
-    public static async Task<CoreServices> CreateAsync(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
+    public static Task<CoreServices> CreateAsync(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null) =>
+        InitializeAsync(new CoreServices(settings, configure, null));
+
+    /// <summary>The same services on a fresh PostgreSQL database (see <see cref="TestPostgres"/>), dropped on dispose.</summary>
+    public static async Task<CoreServices> CreateOnPostgreSqlAsync(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null) =>
+        await InitializeAsync(new CoreServices(settings, configure, await TestPostgres.CreateAsync()));
+
+    private static async Task<CoreServices> InitializeAsync(CoreServices services)
     {
-        var services = new CoreServices(settings, configure);
         await using var db = services.NewDb();
-        await db.Database.MigrateAsync();
+        await services.Get<IDatabaseMigrator>().MigrateAsync(db, CancellationToken.None);
         var roles = services.Get<RoleManager<IdentityRole>>();
         await roles.CreateAsync(new IdentityRole(PortalRoles.Support));
         await roles.CreateAsync(new IdentityRole(PortalRoles.CompanyAdmin));
@@ -69,5 +80,9 @@ public sealed class CoreServices : IAsyncDisposable
         await Scope.DisposeAsync();
         await Provider.DisposeAsync();
         _directory.Dispose();
+        if (Postgres is not null)
+        {
+            await Postgres.DisposeAsync();
+        }
     }
 }

@@ -1,6 +1,8 @@
 using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.Dashboard;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Hangfire.SqlServer;
 using Jakamo.Portal.Core.Data;
 using Jakamo.Portal.Core.Deliveries;
@@ -14,19 +16,9 @@ public static class PortalJobs
 {
     public static IServiceCollection AddPortalJobs(this IServiceCollection services, IConfiguration configuration)
     {
-        var provider = DatabaseSetup.ConfiguredProvider(configuration);
-
         // The storage is a DI singleton of this host, not Hangfire's process-wide JobStorage.Current, so hosts in one
         // process (tests, benchmarks) never share, or dispose, each other's storage.
-        services.AddSingleton<JobStorage>(_ => provider == DatabaseProvider.SqlServer
-            ? new SqlServerStorage(configuration[$"{DatabaseOptions.SectionName}:ConnectionString"], new SqlServerStorageOptions
-            {
-                PrepareSchemaIfNecessary = true,
-                QueuePollInterval = TimeSpan.Zero,
-                SchemaName = "HangFire",
-            })
-            // In-memory jobs are fast but not durable; the database is the truth and recovery re-enqueues what is due.
-            : new Hangfire.InMemory.InMemoryStorage());
+        services.AddSingleton(_ => CreateStorage(configuration));
 
         // Likewise the activator: Hangfire's default is the process-wide JobActivator.Current, which the last host to
         // configure Hangfire overwrites, so another host's jobs would resolve from (and fail on) its disposed services.
@@ -38,7 +30,7 @@ public static class PortalJobs
         services.AddHangfireServer(options =>
         {
             // Unique per node: Hangfire adds its own id, the process id tells nodes on one machine apart.
-            options.ServerName = $"{Environment.MachineName}-{Environment.ProcessId}";
+            options.ServerName = configuration["Portal:Jobs:ServerName"] is { Length: > 0 } name ? name : $"{Environment.MachineName}-{Environment.ProcessId}";
             options.WorkerCount = configuration.GetValue("Portal:Jobs:Workers", Math.Max(8, Environment.ProcessorCount * 4));
             options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
         });
@@ -47,6 +39,42 @@ public static class PortalJobs
         services.AddHealthChecks().AddCheck<HangfireHealthCheck>("jobs");
         return services;
     }
+
+    /// <summary>The job store of the configured database provider. With a server database it lives in that database, and
+    /// every node that shares the database shares the jobs: each job runs on one node, and each recurring job once per
+    /// cluster (Hangfire schedules them under a distributed lock).</summary>
+    internal static JobStorage CreateStorage(IConfiguration configuration) => DatabaseSetup.ConfiguredProvider(configuration) switch
+    {
+        DatabaseProvider.SqlServer => new SqlServerStorage(DatabaseSetup.RequiredConnectionString(configuration), new SqlServerStorageOptions
+        {
+            PrepareSchemaIfNecessary = true,
+            QueuePollInterval = TimeSpan.Zero,
+            SchemaName = "HangFire",
+        }),
+        DatabaseProvider.PostgreSql => CreatePostgreSqlStorage(DatabaseSetup.RequiredConnectionString(configuration)),
+        // In-memory jobs are fast but not durable; the database is the truth and recovery re-enqueues what is due.
+        _ => new Hangfire.InMemory.InMemoryStorage(),
+    };
+
+    private static PostgreSqlStorage CreatePostgreSqlStorage(string connectionString)
+    {
+        // Nodes starting together install Hangfire's schema one at a time, under the lock the migrations take.
+        using var schemaLock = PostgreSqlSchemaLock.Acquire(connectionString);
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, PostgreSqlOptions), PostgreSqlOptions);
+    }
+
+    private static readonly PostgreSqlStorageOptions PostgreSqlOptions = new()
+    {
+        SchemaName = "hangfire",
+        PrepareSchemaIfNecessary = true,
+        // Workers wait on LISTEN/NOTIFY for new jobs instead of polling the queue table every few seconds.
+        EnableLongPolling = true,
+        QueuePollInterval = TimeSpan.FromSeconds(1),
+        // A job fetched by a node that died is handed out again after this long; the sliding timeout keeps a long
+        // job of a live node from being handed out twice.
+        UseSlidingInvisibilityTimeout = true,
+        InvisibilityTimeout = TimeSpan.FromMinutes(5),
+    };
 
     /// <summary>Registers the recurring jobs and runs one recovery pass, so work survives a lost job store.</summary>
     public static void StartPortalJobs(this WebApplication app)

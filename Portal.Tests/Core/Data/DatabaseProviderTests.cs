@@ -9,6 +9,7 @@ public sealed class DatabaseProviderTests
     [Theory]
     [InlineData("Sqlite", DatabaseProvider.Sqlite)]
     [InlineData("sqlserver", DatabaseProvider.SqlServer)]
+    [InlineData("PostgreSql", DatabaseProvider.PostgreSql)]
     public void Provider_IsChosenFromConfiguration(string value, DatabaseProvider expected) =>
         Assert.Equal(expected, DatabaseSetup.ParseProvider(value));
 
@@ -19,13 +20,15 @@ public sealed class DatabaseProviderTests
     public void UnknownProvider_FailsFast_WithTheAllowedValues(string value)
     {
         var error = Assert.Throws<InvalidOperationException>(() => DatabaseSetup.ParseProvider(value));
-        Assert.Contains("Sqlite, SqlServer", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Sqlite, SqlServer, PostgreSql", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void SqlServer_WithoutAConnectionString_FailsFast()
+    [Theory]
+    [InlineData("SqlServer")]
+    [InlineData("PostgreSql")]
+    public void ServerProvider_WithoutAConnectionString_FailsFast(string provider)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Database:Provider"] = "SqlServer" }).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Database:Provider"] = provider }).Build();
         var error = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddPortalDatabase(configuration, Path.GetTempPath()));
         Assert.Contains("Database:ConnectionString", error.Message, StringComparison.Ordinal);
     }

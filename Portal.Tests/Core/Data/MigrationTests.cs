@@ -17,6 +17,7 @@ public sealed class MigrationTests
     [Theory]
     [InlineData("Sqlite")]
     [InlineData("SqlServer")]
+    [InlineData("PostgreSql")]
     public void Model_HasNoPendingChanges(string provider)
     {
         using var directory = new TempDirectory();
@@ -61,9 +62,12 @@ public sealed class MigrationTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Database:Provider"] = provider,
-            ["Database:ConnectionString"] = provider == "Sqlite"
-                ? $"Data Source={directory.File("portal.db")}"
-                : "Server=127.0.0.1,1;Database=JakamoPortal;User Id=sa;Password=not-used;TrustServerCertificate=True",
+            ["Database:ConnectionString"] = provider switch
+            {
+                "Sqlite" => $"Data Source={directory.File("portal.db")}",
+                "PostgreSql" => "Host=127.0.0.1;Port=1;Database=jakamo_portal;Username=not-used;Password=not-used",
+                _ => "Server=127.0.0.1,1;Database=JakamoPortal;User Id=sa;Password=not-used;TrustServerCertificate=True",
+            },
         }).Build();
         var services = new ServiceCollection().AddLogging();
         services.AddPortalCore(configuration, directory.Path);

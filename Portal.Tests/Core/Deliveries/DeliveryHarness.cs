@@ -12,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Jakamo.Portal.Tests.Core.Deliveries;
 
-/// <summary>The delivery engine over a real SQLite file, sending with the real sender to a real Kestrel receiver on
+/// <summary>The delivery engine over a real SQLite file (or a fresh PostgreSQL database), sending with the real sender to a real Kestrel receiver on
 /// 127.0.0.1, with a fake clock and the jobs run by the test.</summary>
 public sealed class DeliveryHarness : IAsyncDisposable
 {
@@ -40,7 +40,7 @@ public sealed class DeliveryHarness : IAsyncDisposable
     public DeliveryEngine Engine => Core.Get<DeliveryEngine>();
 
     public static async Task<DeliveryHarness> StartAsync(
-        Dictionary<string, string?>? settings = null, bool openLoopback = true, Action<IServiceCollection>? configure = null)
+        Dictionary<string, string?>? settings = null, bool openLoopback = true, Action<IServiceCollection>? configure = null, bool onPostgreSql = false)
     {
         var values = new Dictionary<string, string?>
         {
@@ -54,11 +54,13 @@ public sealed class DeliveryHarness : IAsyncDisposable
         }
 
         var jobs = new RecordingJobs();
-        var core = await CoreServices.CreateAsync(values, services =>
+        void Configure(IServiceCollection services)
         {
             services.Replace(ServiceDescriptor.Singleton<IDeliveryJobs>(jobs));
             configure?.Invoke(services);
-        });
+        }
+
+        var core = onPostgreSql ? await CoreServices.CreateOnPostgreSqlAsync(values, Configure) : await CoreServices.CreateAsync(values, Configure);
         var harness = new DeliveryHarness(core, await TestReceiver.StartAsync(), jobs);
         await using var db = core.NewDb();
         harness.Company = await TestData.CompanyAsync(db, "Nordic Components");
