@@ -54,7 +54,7 @@ public sealed class ClusterTests(ITestOutputHelper output, RunnerLog runnerLog) 
         var seed = Random.Shared.Next();
         var random = new Random(seed);
         var clock = Stopwatch.StartNew();
-        var redis = TestRedis.Address;
+        var redis = TestRedis.Server;
         await using var database = await TestPostgres.CreateAsync();
         await using var receiver = await TestReceiver.StartAsync();
 

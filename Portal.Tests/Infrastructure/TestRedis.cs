@@ -6,11 +6,17 @@ public static class TestRedis
 {
     public const string Variable = "JAKAMO_TEST_REDIS";
 
-    /// <summary><c>127.0.0.1:&lt;port&gt;</c>, as the portal's <c>SignalR:Redis</c>.</summary>
-    public static string Address =>
+    public static string Server =>
         Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value
             ? value
             : throw new InvalidOperationException(
                 $"{Variable} is not set: this test needs the Redis server that ./test.sh starts. Run ./test.sh, or start the servers with " +
                 "eval \"$(scripts/test-servers.sh start)\" before dotnet test.");
+
+    /// <summary>Backplane settings with a channel prefix of their own, so tests sharing the server never hear each other.</summary>
+    public static Dictionary<string, string?> BackplaneSettings(string prefix) => new()
+    {
+        ["SignalR:Redis"] = Server,
+        ["SignalR:ChannelPrefix"] = prefix,
+    };
 }
