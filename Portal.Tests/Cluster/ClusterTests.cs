@@ -21,7 +21,7 @@ namespace Jakamo.Portal.Tests.Cluster;
 public sealed class ClusterTests(ITestOutputHelper output, RunnerLog runnerLog) : IClassFixture<RunnerLog>
 {
     private const int Events = 3_000;
-    private const int KillBurstEvents = 1_500;
+    private const int KillBurstEvents = 1_000;
     private const int Posters = 4;
     private const int PostingLead = 400;
     private const int Workers = 8;
