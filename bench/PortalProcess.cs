@@ -11,9 +11,9 @@ internal sealed record PortalKeys(string SupportToken, string PlatformKey);
 
 /// <summary>The database a portal started by <see cref="PortalProcess"/> uses: its <c>Database:Provider</c> and
 /// <c>Database:ConnectionString</c>.</summary>
-internal sealed record PortalDatabase(string Provider, string ConnectionString)
+internal sealed record DatabaseSettings(string Provider, string ConnectionString)
 {
-    public static PortalDatabase Sqlite(string path) => new("Sqlite", $"Data Source={path}");
+    public static DatabaseSettings Sqlite(string path) => new("Sqlite", $"Data Source={path}");
 }
 
 /// <summary>
@@ -62,7 +62,7 @@ internal static class PortalProcess
     /// process is stopped and the error carries its last output. <paramref name="settings"/> adds or overrides settings,
     /// in environment-variable form (<c>Portal__Delivery__BatchSize</c>).</summary>
     public static async Task<ChildProcess> StartAsync(
-        string buildOutput, Uri baseAddress, PortalDatabase database, PortalKeys keys, IReadOnlyDictionary<string, string>? settings = null)
+        string buildOutput, Uri baseAddress, DatabaseSettings database, PortalKeys keys, IReadOnlyDictionary<string, string>? settings = null)
     {
         var environment = new Dictionary<string, string>
         {

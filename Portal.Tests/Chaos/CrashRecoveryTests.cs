@@ -67,7 +67,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output, RunnerLog runne
         using var folder = new TempDirectory();
         var database = folder.File("portal.db");
         await using var receiver = await TestReceiver.StartAsync();
-        await using var portal = await KillablePortal.StartAsync(PortalDatabase.Sqlite(database), Settings);
+        await using var portal = await KillablePortal.StartAsync(DatabaseSettings.Sqlite(database), Settings);
         var ledger = new ReceptionLedger(portal.BaseAddress);
         receiver.Respond = (request, context) =>
         {

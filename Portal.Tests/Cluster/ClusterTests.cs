@@ -62,7 +62,7 @@ public sealed class ClusterTests(ITestOutputHelper output, RunnerLog runnerLog) 
         // the same, as behind a load balancer; node 1's stands in for it.
         var addresses = new[] { PortalProcess.FreeLoopbackAddress(), PortalProcess.FreeLoopbackAddress() };
         var nodes = await Task.WhenAll(addresses.Select((address, i) => KillablePortal.StartAsync(
-            new PortalDatabase("PostgreSql", database.ConnectionString),
+            new DatabaseSettings("PostgreSql", database.ConnectionString),
             new Dictionary<string, string>(Settings)
             {
                 ["SignalR__Redis"] = redis,

@@ -16,11 +16,11 @@ internal sealed class KillablePortal : IAsyncDisposable
     private static readonly PortalKeys Keys = new("jkp_chaos-support-token-8d3e61b0c2a4", "chaos-platform-key-7a90");
 
     private readonly string _buildOutput;
-    private readonly PortalDatabase _database;
+    private readonly DatabaseSettings _database;
     private readonly IReadOnlyDictionary<string, string> _settings;
     private ChildProcess? _process;
 
-    private KillablePortal(PortalDatabase database, IReadOnlyDictionary<string, string> settings, Uri? baseAddress)
+    private KillablePortal(DatabaseSettings database, IReadOnlyDictionary<string, string> settings, Uri? baseAddress)
     {
         var configuration = typeof(KillablePortal).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         _buildOutput = PortalProcess.BuildOutput(PortalProcess.RepositoryRoot(), configuration);
@@ -55,7 +55,7 @@ internal sealed class KillablePortal : IAsyncDisposable
 
     /// <summary>Starts the portal on a fresh or existing database, on <paramref name="baseAddress"/> or a free port;
     /// <paramref name="settings"/> in environment-variable form.</summary>
-    public static async Task<KillablePortal> StartAsync(PortalDatabase database, IReadOnlyDictionary<string, string> settings, Uri? baseAddress = null)
+    public static async Task<KillablePortal> StartAsync(DatabaseSettings database, IReadOnlyDictionary<string, string> settings, Uri? baseAddress = null)
     {
         var portal = new KillablePortal(database, settings, baseAddress);
         portal._process = await PortalProcess.StartAsync(portal._buildOutput, portal.BaseAddress, database, Keys, settings);
