@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Jakamo.Portal.Core.Deliveries;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using StackExchange.Redis;
 
 namespace Jakamo.Portal.Realtime;
 
@@ -18,10 +19,26 @@ public sealed class RealtimeOptions
 /// <summary>SignalR wiring: the transport-log hub, the broadcaster the delivery engine reports to, and the pages' feed.</summary>
 public static class PortalRealtime
 {
+    /// <summary>The default prefix of the backplane's Redis channels (<c>SignalR:ChannelPrefix</c>): nodes of one portal
+    /// share it; another portal on the same Redis sets its own.</summary>
+    public const string DefaultRedisChannelPrefix = "jakamo-portal";
+
     public static IServiceCollection AddPortalRealtime(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSignalR()
+        var signalR = services.AddSignalR()
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+
+        // Several nodes: with a Redis backplane a send to a hub group reaches that group's clients on every node, so
+        // the attempts one node commits reach browsers, and the pages' feed, connected to any node.
+        if (configuration["SignalR:Redis"] is { Length: > 0 } redis)
+        {
+            signalR.AddStackExchangeRedis(redis, o =>
+            {
+                o.Configuration.ChannelPrefix = RedisChannel.Literal(configuration["SignalR:ChannelPrefix"] is { Length: > 0 } prefix ? prefix : DefaultRedisChannelPrefix);
+                // Start, and keep reconnecting, while Redis is away: live updates pause, deliveries never do.
+                o.Configuration.AbortOnConnectFail = false;
+            });
+        }
         services.Configure<RealtimeOptions>(configuration.GetSection(RealtimeOptions.SectionName));
         services.AddSingleton<AttemptFeedIdentity>();
 
