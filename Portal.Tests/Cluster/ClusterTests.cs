@@ -111,7 +111,7 @@ public sealed class ClusterTests(ITestOutputHelper output, RunnerLog runnerLog) 
         var second = new EventPosting(NextNode, integrationId, EventPosting.Plan(random, Events, KillBurstEvents));
         var posters = Enumerable.Range(0, Posters).Select(_ => second.RunAsync(
             () => Task.FromResult(second.Acknowledged.Count - ((ledger.Pairs - pairsBefore) / ChaosWebhook.All.Count) < PostingLead)));
-        await Task.WhenAll([.. posters, KillAsync(node1, () => ledger.Pairs - pairsBefore, clock)]);
+        await Task.WhenAll([.. posters, KillAsync(node1, () => ledger.Pairs - pairsBefore, () => sends.Count(s => s.Node == Node1), clock)]);
         expected.UnionWith(Pairs(second));
         await Poll.QuietlyAsync(() => Task.FromResult(expected.All(ledger.Received.ContainsKey)), TimeSpan.FromSeconds(40));
         output.WriteLine($"second burst delivered at {clock.Elapsed.TotalSeconds:0.0} s");
@@ -139,11 +139,14 @@ public sealed class ClusterTests(ITestOutputHelper output, RunnerLog runnerLog) 
         Assert.True(killDuplicates <= Workers * BatchSize, $"{killDuplicates} deliveries sent again after the kill, more than {Workers} workers × a batch of {BatchSize} {context}");
     }
 
-    /// <summary>Kills node 1 once a third of the second burst's pairs has arrived.</summary>
-    private async Task KillAsync(KillablePortal node1, Func<int> delivered, Stopwatch clock)
+    /// <summary>Kills node 1 once a third of the second burst's pairs has arrived, right after it sent a request: so it
+    /// dies in the middle of a job, holding claims that node 2 must take over once their lease ends.</summary>
+    private async Task KillAsync(KillablePortal node1, Func<int> delivered, Func<int> sentByNode1, Stopwatch clock)
     {
         var at = KillBurstEvents * ChaosWebhook.All.Count / 3;
         await Poll.UntilAsync(() => Task.FromResult(delivered() >= at), TimeSpan.FromSeconds(60), $"{at} deliveries of the second burst before the kill");
+        var sent = sentByNode1();
+        await Poll.UntilAsync(() => Task.FromResult(sentByNode1() > sent), TimeSpan.FromSeconds(30), "node 1 sending in the second burst");
         await node1.KillAsync();
         output.WriteLine($"node 1 killed at {clock.Elapsed.TotalSeconds:0.0} s, {delivered()} pairs of the second burst received");
     }
