@@ -4,6 +4,7 @@ using System.Globalization;
 using Jakamo.Portal.Bench;
 using Jakamo.Portal.Tests.Chaos;
 using Jakamo.Portal.Tests.Infrastructure;
+using Npgsql;
 using Xunit.Abstractions;
 
 namespace Jakamo.Portal.Tests.Cluster;
@@ -132,7 +133,7 @@ public sealed class ClusterTests(ITestOutputHelper output, RunnerLog runnerLog) 
         Assert.True(normalLost == 0, $"{normalLost} pairs of the first burst never arrived {context}");
         Assert.True(normalDuplicates == 0, $"{normalDuplicates} deliveries were sent twice with both nodes up {context}");
         Assert.True(crossNode == byNode2.Count, $"The live feed on node 1 got {crossNode} of the {byNode2.Count} attempts node 2 made {context}");
-        Assert.True(lost == 0, $"{lost} (event, webhook) pairs never reached the receiver after node 1 was killed {context}");
+        Assert.True(lost == 0, $"{lost} (event, webhook) pairs never reached the receiver after node 1 was killed {context}\n{(lost == 0 ? "" : await UnfinishedAsync(database))}");
         Assert.True(ledger.Received.Keys.All(expected.Contains), $"The receiver got pairs of events nobody posted {context}");
 
         // As in the crash test: the kill can leave at most Workers × BatchSize sent-but-uncommitted deliveries of node 1.
@@ -149,6 +150,31 @@ public sealed class ClusterTests(ITestOutputHelper output, RunnerLog runnerLog) 
         await Poll.UntilAsync(() => Task.FromResult(sentByNode1() > sent), TimeSpan.FromSeconds(30), "node 1 sending in the second burst");
         await node1.KillAsync();
         output.WriteLine($"node 1 killed at {clock.Elapsed.TotalSeconds:0.0} s, {delivered()} pairs of the second burst received");
+    }
+
+    /// <summary>For a failure message: the deliveries not succeeded, by status, and Hangfire's jobs by state and its locks.</summary>
+    private static async Task<string> UnfinishedAsync(TestPostgres database)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        var lines = new List<string>();
+        foreach (var sql in new[]
+        {
+            """SELECT 'deliveries ' || "Status" || ': ' || count(*) || ', lease until ' || coalesce(max("LeaseUntil")::text, '-') || ', next attempt ' || coalesce(min("NextAttemptAt")::text, '-') FROM "Deliveries" WHERE "Status" <> 'Succeeded' GROUP BY "Status" """,
+            "SELECT 'jobs ' || coalesce(statename, '-') || ': ' || count(*) FROM hangfire.job GROUP BY statename",
+            "SELECT 'lock ' || resource || ' since ' || coalesce(acquired::text, '-') FROM hangfire.lock",
+            "SELECT 'now ' || now()::text",
+        })
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                lines.Add(reader.GetString(0));
+            }
+        }
+
+        return string.Join('\n', lines);
     }
 
     private static HashSet<(long EventId, int Webhook)> Pairs(EventPosting posting) =>
