@@ -42,7 +42,7 @@ public sealed class PostgreSqlMigrationLockTests
         await using (await PostgreSqlSchemaLock.AcquireAsync(database.ConnectionString, CancellationToken.None))
         {
             migrating = MigrateAsync(node);
-            await Poll.UntilAsync(async () => await ScalarAsync<long>(database, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 1, TimeSpan.FromSeconds(20));
+            await Poll.UntilAsync(async () => await ScalarAsync<long>(database, "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE d.datname = current_database() AND l.locktype = 'advisory' AND NOT l.granted") == 1, TimeSpan.FromSeconds(20));
 
             Assert.False(migrating.IsCompleted);
             Assert.Equal(0, await ScalarAsync<long>(database, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'Webhooks'"));
