@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite, then the benchmark's quick smoke run. Installs what is missing first: Debian's Chromium for the browser tests
-# (through apt) and the local dotnet tools; NuGet packages are restored by dotnet itself.
+# (through apt) and the local dotnet tools; NuGet packages are restored by dotnet itself. Starts throwaway PostgreSQL and Redis
+# servers on 127.0.0.1 for the cluster and PostgreSQL tests (scripts/test-servers.sh, which installs them through apt when
+# missing) and stops them when it exits, passed or failed.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -15,7 +17,9 @@ fi
 dotnet tool restore >/dev/null
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+trap 'scripts/test-servers.sh stop; rm -f "$log"' EXIT
+servers=$(scripts/test-servers.sh start)
+eval "$servers"
 status=0
 dotnet test Jakamo.Portal.sln "$@" 2>&1 | tee "$log" || status=$?
 

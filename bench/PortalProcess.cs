@@ -9,10 +9,17 @@ namespace Jakamo.Portal.Bench;
 /// platform through an events API key.</summary>
 internal sealed record PortalKeys(string SupportToken, string PlatformKey);
 
+/// <summary>The database a portal started by <see cref="PortalProcess"/> uses: its <c>Database:Provider</c> and
+/// <c>Database:ConnectionString</c>.</summary>
+internal sealed record DatabaseSettings(string Provider, string ConnectionString)
+{
+    public static DatabaseSettings Sqlite(string path) => new("Sqlite", $"Data Source={path}");
+}
+
 /// <summary>
 /// The portal as its own process, run from its build output (<c>dotnet Jakamo.Portal.dll</c>) with settings given as
-/// environment variables, on a SQLite file, plain HTTP on 127.0.0.1 and loopback deliveries allowed. Used by the
-/// benchmark and, linked into Portal.Tests, by the crash test.
+/// environment variables, on a given database, plain HTTP on 127.0.0.1 and loopback deliveries allowed. Used by the
+/// benchmark and, linked into Portal.Tests, by the crash and cluster tests.
 /// </summary>
 internal static class PortalProcess
 {
@@ -55,14 +62,14 @@ internal static class PortalProcess
     /// process is stopped and the error carries its last output. <paramref name="settings"/> adds or overrides settings,
     /// in environment-variable form (<c>Portal__Delivery__BatchSize</c>).</summary>
     public static async Task<ChildProcess> StartAsync(
-        string buildOutput, Uri baseAddress, string databasePath, PortalKeys keys, IReadOnlyDictionary<string, string>? settings = null)
+        string buildOutput, Uri baseAddress, DatabaseSettings database, PortalKeys keys, IReadOnlyDictionary<string, string>? settings = null)
     {
         var environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ASPNETCORE_URLS"] = baseAddress.ToString().TrimEnd('/'),
-            ["Database__Provider"] = "Sqlite",
-            ["Database__ConnectionString"] = $"Data Source={databasePath}",
+            ["Database__Provider"] = database.Provider,
+            ["Database__ConnectionString"] = database.ConnectionString,
             ["Portal__Demo__Enabled"] = "false",
             ["Portal__Bootstrap__SupportToken"] = keys.SupportToken,
             ["Portal__Events__ApiKeys__0"] = keys.PlatformKey,

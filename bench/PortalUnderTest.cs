@@ -52,7 +52,7 @@ internal sealed class PortalUnderTest : IAsyncDisposable
     {
         var output = PortalProcess.BuildOutput(repositoryRoot, "Release");
         var baseAddress = PortalProcess.FreeLoopbackAddress();
-        var process = await PortalProcess.StartAsync(output, baseAddress, databasePath, new PortalKeys(SupportToken, PlatformKey));
+        var process = await PortalProcess.StartAsync(output, baseAddress, DatabaseSettings.Sqlite(databasePath), new PortalKeys(SupportToken, PlatformKey));
         return new PortalUnderTest(process, baseAddress, databasePath);
     }
 

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Jakamo.Portal.Bench;
 using Jakamo.Portal.Core.Data;
 using Jakamo.Portal.Core.Deliveries;
 using Jakamo.Portal.Tests.Infrastructure;
@@ -56,10 +57,6 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output, RunnerLog runne
         ["Logging__LogLevel__Default"] = "Warning",
     };
 
-    /// <summary>The JSON message of event <paramref name="seq"/>, exactly as posted and as it must be delivered.</summary>
-    public static string Payload(int seq) =>
-        $$"""{"seq":{{seq.ToString(CultureInfo.InvariantCulture)}},"orderNumber":"CH-{{seq.ToString("D5", CultureInfo.InvariantCulture)}}","buyer":"Baltic Machinery AS"}""";
-
     [Fact]
     public async Task KilledThreeTimes_WhilePostingAndDelivering_EveryEventReachesEveryWebhook()
     {
@@ -70,25 +67,25 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output, RunnerLog runne
         using var folder = new TempDirectory();
         var database = folder.File("portal.db");
         await using var receiver = await TestReceiver.StartAsync();
-        await using var portal = await CrashingPortal.StartAsync(database, Settings);
+        await using var portal = await KillablePortal.StartAsync(DatabaseSettings.Sqlite(database), Settings);
         var ledger = new ReceptionLedger(portal.BaseAddress);
         receiver.Respond = (request, context) =>
         {
             context.Response.StatusCode = ledger.Record(request);
             return Task.CompletedTask;
         };
-        var integrationId = await SetUpAsync(portal, receiver);
+        var integrationId = await EventPosting.SetUpAsync(portal, receiver);
         output.WriteLine($"portal up and set up at {clock.Elapsed.TotalSeconds:0.0} s");
 
-        var posting = new Posting(portal, integrationId, Plan(random));
+        var posting = new EventPosting(() => portal.Platform, integrationId, EventPosting.Plan(random, 0, Events));
         var posters = Enumerable.Range(0, Posters).Select(_ => posting.RunAsync(() => Task.FromResult(posting.Acknowledged.Count - (ledger.Pairs / ChaosWebhook.All.Count) < PostingLead)));
         await Task.WhenAll([.. posters, KillAsync(portal, ledger, posting, random, clock)]);
         output.WriteLine($"{posting.Acknowledged.Count} events acknowledged ({posting.Resent} posts sent again after getting no answer) at {clock.Elapsed.TotalSeconds:0.0} s");
 
         var expected = posting.Acknowledged.Values.SelectMany(id => ChaosWebhook.All.Select(w => (id, w.Number))).ToHashSet();
-        await PollQuietlyAsync(() => Task.FromResult(expected.All(ledger.Received.ContainsKey)), TimeSpan.FromSeconds(40));
+        await Poll.QuietlyAsync(() => Task.FromResult(expected.All(ledger.Received.ContainsKey)), TimeSpan.FromSeconds(40));
         output.WriteLine($"every pair received at {clock.Elapsed.TotalSeconds:0.0} s");
-        await PollQuietlyAsync(() => SettledAsync(database), TimeSpan.FromSeconds(20));
+        await Poll.QuietlyAsync(() => SettledAsync(database), TimeSpan.FromSeconds(20));
         await portal.StopAsync();
 
         var lost = expected.Count(pair => !ledger.Received.ContainsKey(pair));
@@ -118,7 +115,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output, RunnerLog runne
 
     /// <summary>Kills the portal at three random points of the run (by deliveries received: one in each of 10–30 %,
     /// 35–55 % and 60–80 %), starting it again each time.</summary>
-    private async Task KillAsync(CrashingPortal portal, ReceptionLedger ledger, Posting posting, Random random, Stopwatch clock)
+    private async Task KillAsync(KillablePortal portal, ReceptionLedger ledger, EventPosting posting, Random random, Stopwatch clock)
     {
         var total = Events * ChaosWebhook.All.Count;
         for (var kill = 0; kill < Kills; kill++)
@@ -131,59 +128,18 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output, RunnerLog runne
         }
     }
 
-    /// <summary>The events in posts: about a quarter single events through <c>POST /api/events</c>, the rest batches of
-    /// 20 to 80 through <c>POST /api/events/batch</c>.</summary>
-    private static List<Range> Plan(Random random)
-    {
-        var posts = new List<Range>();
-        for (var seq = 0; seq < Events;)
-        {
-            var count = random.NextDouble() < 0.25 ? 1 : Math.Min(Events - seq, random.Next(20, 81));
-            posts.Add(new Range(seq, seq + count));
-            seq += count;
-        }
-
-        return posts;
-    }
-
-    /// <summary>A company with an SO integration, the receiver's host opened, and the three webhooks with Basic auth.</summary>
-    private static async Task<int> SetUpAsync(CrashingPortal portal, TestReceiver receiver)
-    {
-        var companyId = (await portal.CreateAsync("api/companies", new { name = "Chaos Components Oy" })).GetProperty("id").GetInt32();
-        var integration = await portal.CreateAsync("api/integrations", new { companyId, kind = "SalesOrder", name = "Chaos SO" });
-        await portal.CreateAsync("api/firewall-openings", new { host = receiver.BaseAddress.Host, note = "crash test receiver" });
-        foreach (var webhook in ChaosWebhook.All)
-        {
-            await portal.CreateAsync("api/webhooks", new
-            {
-                companyId,
-                name = $"ERP {webhook.Number}",
-                payloadUrl = new Uri(receiver.BaseAddress, webhook.Path.TrimStart('/')).ToString(),
-                authMethod = "Basic",
-                basicUserName = ChaosWebhook.UserName,
-                basicPassword = webhook.Password,
-                removeFromQueueOnSuccess = webhook.RemoveFromQueueOnSuccess,
-                eventSelection = "Selected",
-                eventTypes = new[] { "so.created" },
-                enabled = true,
-            });
-        }
-
-        return integration.GetProperty("id").GetInt32();
-    }
-
     /// <summary>Every delivery has its final status, and every queue item whose removal rule holds is gone.</summary>
     private static async Task<bool> SettledAsync(string database)
     {
         await using var db = ReadOnly(database);
         var removable = await db.QueueMessages.Where(q => q.RemovedAt == null).Select(q => q.Event!.ExternalId!).ToListAsync();
         return !await db.Deliveries.AnyAsync(d => d.Status != DeliveryStatus.Succeeded)
-            && !removable.Any(externalId => ChaosWebhook.RemovalHolds(Posting.SeqOf(externalId)));
+            && !removable.Any(externalId => ChaosWebhook.RemovalHolds(EventPosting.SeqOf(externalId)));
     }
 
     /// <summary>What the portal stored: each event once, every delivery succeeded, and each queue item removed (by a
     /// webhook) exactly when its removal rule held.</summary>
-    private static async Task AssertStoredStateAsync(string database, Posting posting, string context)
+    private static async Task AssertStoredStateAsync(string database, EventPosting posting, string context)
     {
         await using var db = ReadOnly(database);
         Assert.Equal(Events, await db.Events.CountAsync());
@@ -193,7 +149,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output, RunnerLog runne
         var items = await db.QueueMessages.Select(q => new { q.Event!.ExternalId, q.EventId, q.RemovedAt, q.RemovedBy }).ToListAsync();
         Assert.Equal(Enumerable.Range(0, Events).Count(ChaosWebhook.Queued), items.Count);
         var wrong = items
-            .Select(q => (Seq: Posting.SeqOf(q.ExternalId!), q.EventId, Removed: q.RemovedAt is not null, q.RemovedBy))
+            .Select(q => (Seq: EventPosting.SeqOf(q.ExternalId!), q.EventId, Removed: q.RemovedAt is not null, q.RemovedBy))
             .Where(q => q.Removed != ChaosWebhook.RemovalHolds(q.Seq) || (q.Removed && q.RemovedBy != "webhook") || posting.Acknowledged[q.Seq] != q.EventId)
             .Select(q => $"event {q.EventId} (sequence {q.Seq}): removed={q.Removed} by {q.RemovedBy ?? "nobody"}, rule holds={ChaosWebhook.RemovalHolds(q.Seq)}")
             .ToList();
@@ -202,99 +158,4 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output, RunnerLog runne
 
     private static SqlitePortalDbContext ReadOnly(string database) =>
         new(new DbContextOptionsBuilder<SqlitePortalDbContext>().UseSqlite($"Data Source={database};Mode=ReadOnly;Pooling=false").Options);
-
-    /// <summary>Waits for a condition the assertions after it check in detail, so a timeout here fails there, with the
-    /// figures, instead of with a bare "timed out".</summary>
-    private static async Task PollQuietlyAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        try
-        {
-            await Poll.UntilAsync(condition, timeout);
-        }
-        catch (TimeoutException)
-        {
-            // The assertions that follow report what is missing.
-        }
-    }
-
-    /// <summary>The platform's side: posts every planned event until the portal acknowledges it. A post that gets no
-    /// answer because the portal died is sent again with the same external ids, so the portal returns the stored events
-    /// instead of storing them twice.</summary>
-    private sealed class Posting(CrashingPortal portal, int integrationId, List<Range> plan)
-    {
-        private readonly ConcurrentQueue<Range> _posts = new(plan);
-        private int _resent;
-
-        /// <summary>The event id the portal acknowledged for each sequence number.</summary>
-        public ConcurrentDictionary<int, long> Acknowledged { get; } = new();
-
-        /// <summary>Posts sent more than once, because a try got no answer.</summary>
-        public int Resent => Volatile.Read(ref _resent);
-
-        public static int SeqOf(string externalId) => int.Parse(externalId["chaos-".Length..], CultureInfo.InvariantCulture);
-
-        /// <summary>Posts until the plan is done, each post once <paramref name="mayPost"/> allows it.</summary>
-        public async Task RunAsync(Func<Task<bool>> mayPost)
-        {
-            while (_posts.TryDequeue(out var post))
-            {
-                await Poll.UntilAsync(mayPost, TimeSpan.FromSeconds(60), "delivery to catch up with posting");
-                var tries = 0;
-                await Poll.UntilAsync(
-                    () =>
-                    {
-                        tries++;
-                        return TryPostAsync(post);
-                    },
-                    TimeSpan.FromSeconds(60),
-                    $"events {post} acknowledged");
-                if (tries > 1)
-                {
-                    Interlocked.Increment(ref _resent);
-                }
-            }
-        }
-
-        private async Task<bool> TryPostAsync(Range post)
-        {
-            var (first, count) = post.GetOffsetAndLength(Events);
-            var events = Enumerable.Range(first, count).Select(seq => new
-            {
-                type = "so.created",
-                integrationId,
-                contentType = "application/json",
-                payload = Payload(seq),
-                externalId = $"chaos-{seq.ToString(CultureInfo.InvariantCulture)}",
-                reference = $"CH-{seq.ToString("D5", CultureInfo.InvariantCulture)}",
-                queue = ChaosWebhook.Queued(seq),
-            }).ToList();
-            try
-            {
-                using var response = count == 1
-                    ? await portal.Platform.PostAsJsonAsync(new Uri("api/events", UriKind.Relative), events[0])
-                    : await portal.Platform.PostAsJsonAsync(new Uri("api/events/batch", UriKind.Relative), new { events });
-                if ((int)response.StatusCode >= 500)
-                {
-                    return false;
-                }
-
-                var text = await response.Content.ReadAsStringAsync();
-                Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"Posting events {post} answered {(int)response.StatusCode}: {text}");
-                var published = JsonDocument.Parse(text).RootElement;
-                var ids = count == 1 ? [published] : published.EnumerateArray().ToList();
-                for (var i = 0; i < count; i++)
-                {
-                    var id = ids[i].GetProperty("eventId").GetInt64();
-                    Assert.Equal(id, Acknowledged.GetOrAdd(first + i, id));
-                }
-
-                return true;
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-                // Killed before it answered: the events may or may not be stored; the same post again settles it.
-                return false;
-            }
-        }
-    }
 }

@@ -10,7 +10,7 @@ namespace Jakamo.Portal.Tests.Chaos;
 /// The counting receiver's books: every (event, webhook) pair it got and how often, and every request that was not a
 /// well-formed delivery of the crash test's events. It also decides each answer, from <see cref="ChaosWebhook.Answer"/>.
 /// </summary>
-public sealed class ReceptionLedger(Uri portal)
+internal sealed class ReceptionLedger(Uri portal)
 {
     private readonly ConcurrentDictionary<(long EventId, int Webhook), Reception> _pairs = new();
     private int _requests;
@@ -77,7 +77,7 @@ public sealed class ReceptionLedger(Uri portal)
         Expect(request.Headers.GetValueOrDefault("Authorization") == basic, "wrong Authorization");
         Expect(request.Headers.GetValueOrDefault("X-Jakamo-Event") == "so.created", "wrong X-Jakamo-Event");
         Expect(request.Headers.GetValueOrDefault("Content-Type") == "application/json", "wrong Content-Type");
-        Expect(Encoding.UTF8.GetString(request.Body) == CrashRecoveryTests.Payload(seq), "body differs from the posted payload");
+        Expect(Encoding.UTF8.GetString(request.Body) == EventPosting.Payload(seq), "body differs from the posted payload");
         var acknowledge = request.Headers.GetValueOrDefault("X-Acknowledge-Uri");
         Expect(ChaosWebhook.Queued(seq)
             ? acknowledge?.StartsWith(new Uri(portal, "api/queue/").ToString(), StringComparison.Ordinal) == true

@@ -17,4 +17,18 @@ public static class Poll
             await timer.WaitForNextTickAsync();
         }
     }
+
+    /// <summary>Waits for a condition the assertions after it check in detail, so a timeout here fails there, with the
+    /// figures, instead of with a bare "timed out".</summary>
+    public static async Task QuietlyAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        try
+        {
+            await UntilAsync(condition, timeout);
+        }
+        catch (TimeoutException)
+        {
+            // The assertions that follow report what is missing.
+        }
+    }
 }

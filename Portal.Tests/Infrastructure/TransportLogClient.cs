@@ -29,8 +29,11 @@ public sealed class TransportLogClient : IAsyncDisposable
     public ConcurrentQueue<JsonElement> Attempts { get; } = new();
 
     public static HubConnection Build(PortalAppFactory app, string? token = null, CookieContainer? cookies = null) =>
+        Build(app.BaseAddress, token, cookies);
+
+    public static HubConnection Build(Uri portal, string? token = null, CookieContainer? cookies = null) =>
         new HubConnectionBuilder()
-            .WithUrl(new Uri(app.BaseAddress, "hubs/transport-log"), o =>
+            .WithUrl(new Uri(portal, "hubs/transport-log"), o =>
             {
                 if (token is not null)
                 {
@@ -44,9 +47,13 @@ public sealed class TransportLogClient : IAsyncDisposable
             })
             .Build();
 
-    public static async Task<TransportLogClient> ConnectAsync(PortalAppFactory app, string? token = null, CookieContainer? cookies = null)
+    public static Task<TransportLogClient> ConnectAsync(PortalAppFactory app, string? token = null, CookieContainer? cookies = null) =>
+        ConnectAsync(app.BaseAddress, token, cookies);
+
+    /// <summary>Connects to the hub of the portal at <paramref name="portal"/> (an in-process app or a portal process).</summary>
+    public static async Task<TransportLogClient> ConnectAsync(Uri portal, string? token = null, CookieContainer? cookies = null)
     {
-        var client = new TransportLogClient(Build(app, token, cookies));
+        var client = new TransportLogClient(Build(portal, token, cookies));
         await client.Connection.StartAsync();
         return client;
     }

@@ -25,9 +25,11 @@ public sealed class DeliveryJobRunner(DeliveryEngine engine, RetentionService re
     public Task ResendAsync(long deliveryId, string eventType, string eventRef, string webhookName, string requestedBy, CancellationToken cancellationToken) =>
         engine.ResendAsync(deliveryId, cancellationToken);
 
+    // No [DisableConcurrentExecution]: a pass only enqueues jobs and makes idempotent updates, so passes on two nodes
+    // cannot harm each other, while that lock, in a shared job store, outlives a node killed during a pass and would
+    // stop every other node's recovery until the store expires it (minutes), the deliveries the dead node held with it.
     [JobDisplayName("Recover due deliveries")]
     [AutomaticRetry(Attempts = 0)]
-    [DisableConcurrentExecution(60)]
     public Task RecoverAsync(CancellationToken cancellationToken) => engine.RecoverAsync(cancellationToken);
 
     [JobDisplayName("Delete attempt payloads past retention")]

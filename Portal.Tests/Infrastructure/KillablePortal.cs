@@ -4,29 +4,29 @@ using System.Reflection;
 using System.Text.Json;
 using Jakamo.Portal.Bench;
 
-namespace Jakamo.Portal.Tests.Chaos;
+namespace Jakamo.Portal.Tests.Infrastructure;
 
 /// <summary>
-/// The portal as its own process, started from the build output of this test run's configuration on a SQLite file,
-/// that the test can kill with SIGKILL and start again on the same file and port. Support (the bootstrap token) and the
-/// platform (an events API key) call it over HTTP only.
+/// The portal as its own process, started from the build output of this test run's configuration on a given database,
+/// that the test can kill with SIGKILL and start again on the same database and port. Support (the bootstrap token) and
+/// the platform (an events API key) call it over HTTP only. The crash test restarts one; the cluster test runs two.
 /// </summary>
-public sealed class CrashingPortal : IAsyncDisposable
+internal sealed class KillablePortal : IAsyncDisposable
 {
     private static readonly PortalKeys Keys = new("jkp_chaos-support-token-8d3e61b0c2a4", "chaos-platform-key-7a90");
 
     private readonly string _buildOutput;
-    private readonly string _databasePath;
+    private readonly DatabaseSettings _database;
     private readonly IReadOnlyDictionary<string, string> _settings;
     private ChildProcess? _process;
 
-    private CrashingPortal(string databasePath, IReadOnlyDictionary<string, string> settings)
+    private KillablePortal(DatabaseSettings database, IReadOnlyDictionary<string, string> settings, Uri? baseAddress)
     {
-        var configuration = typeof(CrashingPortal).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var configuration = typeof(KillablePortal).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         _buildOutput = PortalProcess.BuildOutput(PortalProcess.RepositoryRoot(), configuration);
-        _databasePath = databasePath;
+        _database = database;
         _settings = settings;
-        BaseAddress = PortalProcess.FreeLoopbackAddress();
+        BaseAddress = baseAddress ?? PortalProcess.FreeLoopbackAddress();
         Support = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         Support.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Keys.SupportToken);
         Platform = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
@@ -44,17 +44,26 @@ public sealed class CrashingPortal : IAsyncDisposable
     /// <summary>How many times the process was killed and started again.</summary>
     public int Restarts { get; private set; }
 
-    /// <summary>Starts the portal on a fresh or existing SQLite file; <paramref name="settings"/> in environment-variable form.</summary>
-    public static async Task<CrashingPortal> StartAsync(string databasePath, IReadOnlyDictionary<string, string> settings)
+    /// <summary>The running process's id.</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("The portal is not running.");
+
+    /// <summary>The support token, for a live-feed client.</summary>
+    public static string SupportToken => Keys.SupportToken;
+
+    /// <summary>Whether the process runs (it was not killed, or was started again).</summary>
+    public bool IsRunning => _process is not null;
+
+    /// <summary>Starts the portal on a fresh or existing database, on <paramref name="baseAddress"/> or a free port;
+    /// <paramref name="settings"/> in environment-variable form.</summary>
+    public static async Task<KillablePortal> StartAsync(DatabaseSettings database, IReadOnlyDictionary<string, string> settings, Uri? baseAddress = null)
     {
-        var portal = new CrashingPortal(databasePath, settings);
-        portal._process = await PortalProcess.StartAsync(portal._buildOutput, portal.BaseAddress, databasePath, Keys, settings);
+        var portal = new KillablePortal(database, settings, baseAddress);
+        portal._process = await PortalProcess.StartAsync(portal._buildOutput, portal.BaseAddress, database, Keys, settings);
         return portal;
     }
 
-    /// <summary>Kills the process with SIGKILL, so nothing of it runs a shutdown step, then starts a new one on the same
-    /// file and port and waits until it is healthy.</summary>
-    public async Task KillAndRestartAsync()
+    /// <summary>Kills the process with SIGKILL, so nothing of it runs a shutdown step, and waits until it is gone.</summary>
+    public async Task KillAsync()
     {
         var killed = _process ?? throw new InvalidOperationException("The portal is not running.");
         _process = null;
@@ -65,11 +74,18 @@ public sealed class CrashingPortal : IAsyncDisposable
         }
 
         killed.Dispose();
-        _process = await PortalProcess.StartAsync(_buildOutput, BaseAddress, _databasePath, Keys, _settings);
+    }
+
+    /// <summary>Kills the process (<see cref="KillAsync"/>), then starts a new one on the same database and port and
+    /// waits until it is healthy.</summary>
+    public async Task KillAndRestartAsync()
+    {
+        await KillAsync();
+        _process = await PortalProcess.StartAsync(_buildOutput, BaseAddress, _database, Keys, _settings);
         Restarts++;
     }
 
-    /// <summary>Stops the process the way a service manager would (SIGTERM), so its SQLite file can be read alone.</summary>
+    /// <summary>Stops the process the way a service manager would (SIGTERM), so its database can be read alone.</summary>
     public async Task StopAsync()
     {
         if (_process is { } process)
