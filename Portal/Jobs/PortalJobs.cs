@@ -7,6 +7,7 @@ using Jakamo.Portal.Core.Data;
 using Jakamo.Portal.Core.Deliveries;
 using Jakamo.Portal.Core.Security;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
 
 namespace Jakamo.Portal.Jobs;
 
@@ -54,7 +55,32 @@ public static class PortalJobs
     {
         // Nodes starting together install Hangfire's schema one at a time, under the lock the migrations take.
         using var schemaLock = PostgreSqlSchemaLock.Acquire(connectionString);
-        return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, PostgreSqlOptions), PostgreSqlOptions);
+
+        // Hangfire.PostgreSql logs a failed schema install (a timeout on a loaded server, say) and carries on, and a node
+        // without the tables would fail only at its first job. So the tables are checked, the install tried once more,
+        // and the start stopped with a message that says where to look if they are still missing.
+        for (var attempt = 1; ; attempt++)
+        {
+            var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, PostgreSqlOptions), PostgreSqlOptions);
+            if (HangfireTablesExist(connectionString))
+            {
+                return storage;
+            }
+
+            if (attempt == 2)
+            {
+                throw new InvalidOperationException(
+                    $"Hangfire's tables are missing from schema '{PostgreSqlOptions.SchemaName}' after two install attempts; Hangfire.PostgreSql logged the install errors. Check that the database user may create schemas and tables.");
+            }
+        }
+    }
+
+    private static bool HangfireTablesExist(string connectionString)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using var check = new NpgsqlCommand($"SELECT to_regclass('{PostgreSqlOptions.SchemaName}.jobqueue') IS NOT NULL", connection);
+        return check.ExecuteScalar() is true;
     }
 
     private static readonly PostgreSqlStorageOptions PostgreSqlOptions = new()

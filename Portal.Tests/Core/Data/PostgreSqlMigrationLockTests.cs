@@ -52,6 +52,35 @@ public sealed class PostgreSqlMigrationLockTests
         Assert.Equal(1, await ScalarAsync<long>(database, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'Webhooks'"));
     }
 
+    [Fact]
+    public async Task JobStore_ThatCannotBeInstalled_StopsTheStart_WithAMessageSayingWhereToLook()
+    {
+        await using var database = await TestPostgres.CreateAsync();
+        // A user who may connect but not create schemas (PostgreSQL grants CREATE on a database to nobody by default).
+        var user = "jakamo_noddl_" + Guid.NewGuid().ToString("n")[..8];
+        const string password = "no-ddl-password-7c1e";
+        await ScalarAsync<int>(database, $"CREATE ROLE {user} LOGIN PASSWORD '{password}'; SELECT 1");
+        try
+        {
+            var restricted = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = user, Password = password }.ConnectionString;
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>(database.Settings())
+            {
+                ["Database:ConnectionString"] = restricted,
+            }).Build();
+
+            var error = Assert.Throws<InvalidOperationException>(() => PortalJobs.CreateStorage(configuration));
+
+            Assert.Contains("Hangfire's tables are missing from schema 'hangfire'", error.Message, StringComparison.Ordinal);
+            Assert.Contains("may create schemas and tables", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(password, error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await ScalarAsync<int>(database, $"DROP OWNED BY {user}; DROP ROLE {user}; SELECT 1");
+        }
+    }
+
     private static ServiceProvider Node(IConfiguration configuration)
     {
         var services = new ServiceCollection().AddLogging();
