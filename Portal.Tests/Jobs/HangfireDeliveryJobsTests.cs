@@ -4,6 +4,7 @@ using Hangfire.Logging;
 using Hangfire.States;
 using Jakamo.Portal.Core.Deliveries;
 using Jakamo.Portal.Jobs;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Jakamo.Portal.Tests.Jobs;
 
@@ -12,6 +13,7 @@ public sealed class HangfireDeliveryJobsTests : IDisposable
 {
     private readonly InMemoryStorage _storage;
     private readonly BackgroundJobClient _client;
+    private readonly FakeTimeProvider _time = new();
     private readonly HangfireDeliveryJobs _jobs;
 
     public HangfireDeliveryJobsTests()
@@ -20,7 +22,7 @@ public sealed class HangfireDeliveryJobsTests : IDisposable
         LogProvider.SetCurrentLogProvider(new SilentLogProvider());
         _storage = new InMemoryStorage();
         _client = new BackgroundJobClient(_storage);
-        _jobs = new HangfireDeliveryJobs(_client, _storage);
+        _jobs = new HangfireDeliveryJobs(_client, _storage, _time);
     }
 
     [Fact]
@@ -55,6 +57,23 @@ public sealed class HangfireDeliveryJobsTests : IDisposable
 
         var waiting = _storage.GetMonitoringApi().EnqueuedJobs("default", 0, 10).Where(j => j.Value.InEnqueuedState).Select(j => j.Key);
         Assert.NotEqual(started, Assert.Single(waiting));
+    }
+
+    [Fact]
+    public void AJobStillEnqueuedAfterTheTrustedWait_GetsAnotherBesideIt_AsAJobFetchedByADeadNodeWould()
+    {
+        // On a shared store, a job fetched by a node that then died stays Enqueued until its invisibility timeout.
+        _jobs.EnqueueFirstAttempts(Info(webhookId: 1));
+        _time.Advance(HangfireDeliveryJobs.TrustWaitingJobFor - TimeSpan.FromSeconds(1));
+        _jobs.EnqueueFirstAttempts(Info(webhookId: 1));
+        Assert.Equal(1, Enqueued());
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        _jobs.EnqueueFirstAttempts(Info(webhookId: 1));
+        Assert.Equal(2, Enqueued());
+
+        _jobs.EnqueueFirstAttempts(Info(webhookId: 1));
+        Assert.Equal(2, Enqueued());
     }
 
     public void Dispose() => _storage.Dispose();

@@ -38,21 +38,27 @@ public sealed class DeliveryJobRunner(DeliveryEngine engine, RetentionService re
 }
 
 /// <summary>Puts the engine's work on Hangfire.</summary>
-internal sealed class HangfireDeliveryJobs(IBackgroundJobClient client, JobStorage storage) : IDeliveryJobs
+internal sealed class HangfireDeliveryJobs(IBackgroundJobClient client, JobStorage storage, TimeProvider time) : IDeliveryJobs
 {
-    // The last first-attempts job made per webhook. While it still waits in the queue it will claim whatever is due when
-    // it starts, so another one would only find nothing to do.
-    private readonly ConcurrentDictionary<int, string> _waiting = new();
+    /// <summary>How long a waiting first-attempts job is trusted to start. A job fetched by a node that then died stays
+    /// "Enqueued" in the shared storage until its invisibility timeout (minutes), so trusting it for longer would hold
+    /// back the webhook's deliveries, the recovery pass's included, for that long; an extra job only finds nothing.</summary>
+    internal static readonly TimeSpan TrustWaitingJobFor = TimeSpan.FromSeconds(10);
+
+    // The last first-attempts job made per webhook, and when. While it still waits in the queue it will claim whatever
+    // is due when it starts, so another one would only find nothing to do.
+    private readonly ConcurrentDictionary<int, (string JobId, long At)> _waiting = new();
 
     public void EnqueueFirstAttempts(DeliveryJobInfo info)
     {
-        if (_waiting.TryGetValue(info.WebhookId, out var jobId) && StillQueued(jobId))
+        var now = time.GetTimestamp();
+        if (_waiting.TryGetValue(info.WebhookId, out var waiting) && time.GetElapsedTime(waiting.At, now) < TrustWaitingJobFor && StillQueued(waiting.JobId))
         {
             return;
         }
 
-        _waiting[info.WebhookId] = client.Enqueue<DeliveryJobRunner>(
-            r => r.DeliverAsync(info.WebhookId, info.Count, info.EventType, info.WebhookName, CancellationToken.None));
+        _waiting[info.WebhookId] = (client.Enqueue<DeliveryJobRunner>(
+            r => r.DeliverAsync(info.WebhookId, info.Count, info.EventType, info.WebhookName, CancellationToken.None)), now);
     }
 
     public void ScheduleRetry(DeliveryJobInfo info, DateTime dueAt) =>

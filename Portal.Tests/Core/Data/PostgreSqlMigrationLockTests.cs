@@ -11,7 +11,10 @@ namespace Jakamo.Portal.Tests.Core.Data;
 
 /// <summary>Nodes started together against one empty PostgreSQL database: the portal's migrations and Hangfire's
 /// schema are applied once, one node at a time, under one advisory lock.</summary>
+/// <remarks>Run alone, after the parallel tests: under the full suite's load on two cores, Hangfire.PostgreSql's schema
+/// install here timed out in 2 of the first 3 clean-clone runs, and the cause is not yet known.</remarks>
 [Trait("Category", "PostgreSql")]
+[Collection(nameof(PostgreSqlMigrationLockTests))]
 public sealed class PostgreSqlMigrationLockTests
 {
     [Fact]
@@ -52,6 +55,36 @@ public sealed class PostgreSqlMigrationLockTests
         Assert.Equal(1, await ScalarAsync<long>(database, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'Webhooks'"));
     }
 
+    private static ServiceProvider Node(IConfiguration configuration)
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddPortalCore(configuration, Path.GetTempPath());
+        return services.BuildServiceProvider();
+    }
+
+    private static async Task MigrateAsync(ServiceProvider node)
+    {
+        await Task.Yield();
+        await using var db = await node.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        await node.GetRequiredService<IDatabaseMigrator>().MigrateAsync(db, CancellationToken.None);
+    }
+
+    internal static async Task<T> ScalarAsync<T>(TestPostgres database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+}
+
+[CollectionDefinition(nameof(PostgreSqlMigrationLockTests), DisableParallelization = true)]
+public sealed class PostgreSqlMigrationLockCollection;
+
+/// <summary>A node that cannot install Hangfire's tables stops its start with a message, instead of running without jobs.</summary>
+[Trait("Category", "PostgreSql")]
+public sealed class PostgreSqlJobStoreInstallTests
+{
     [Fact]
     public async Task JobStore_ThatCannotBeInstalled_StopsTheStart_WithAMessageSayingWhereToLook()
     {
@@ -59,7 +92,7 @@ public sealed class PostgreSqlMigrationLockTests
         // A user who may connect but not create schemas (PostgreSQL grants CREATE on a database to nobody by default).
         var user = "jakamo_noddl_" + Guid.NewGuid().ToString("n")[..8];
         const string password = "no-ddl-password-7c1e";
-        await ScalarAsync<int>(database, $"CREATE ROLE {user} LOGIN PASSWORD '{password}'; SELECT 1");
+        await PostgreSqlMigrationLockTests.ScalarAsync<int>(database, $"CREATE ROLE {user} LOGIN PASSWORD '{password}'; SELECT 1");
         try
         {
             var restricted = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = user, Password = password }.ConnectionString;
@@ -77,29 +110,7 @@ public sealed class PostgreSqlMigrationLockTests
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            await ScalarAsync<int>(database, $"DROP OWNED BY {user}; DROP ROLE {user}; SELECT 1");
+            await PostgreSqlMigrationLockTests.ScalarAsync<int>(database, $"DROP OWNED BY {user}; DROP ROLE {user}; SELECT 1");
         }
-    }
-
-    private static ServiceProvider Node(IConfiguration configuration)
-    {
-        var services = new ServiceCollection().AddLogging();
-        services.AddPortalCore(configuration, Path.GetTempPath());
-        return services.BuildServiceProvider();
-    }
-
-    private static async Task MigrateAsync(ServiceProvider node)
-    {
-        await Task.Yield();
-        await using var db = await node.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-        await node.GetRequiredService<IDatabaseMigrator>().MigrateAsync(db, CancellationToken.None);
-    }
-
-    private static async Task<T> ScalarAsync<T>(TestPostgres database, string sql)
-    {
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync())!;
     }
 }
