@@ -1,9 +1,9 @@
 using Hangfire;
 using Hangfire.InMemory;
-using Hangfire.Logging;
 using Hangfire.States;
 using Jakamo.Portal.Core.Deliveries;
 using Jakamo.Portal.Jobs;
+using Jakamo.Portal.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Jakamo.Portal.Tests.Jobs;
@@ -19,7 +19,7 @@ public sealed class HangfireDeliveryJobsTests : IDisposable
     public HangfireDeliveryJobsTests()
     {
         // Hangfire's log provider is process-wide, and a portal host of another test may have set one it has since disposed.
-        LogProvider.SetCurrentLogProvider(new SilentLogProvider());
+        SilentHangfireLog.Install();
         _storage = new InMemoryStorage();
         _client = new BackgroundJobClient(_storage);
         _jobs = new HangfireDeliveryJobs(_client, _storage, _time);
@@ -81,11 +81,4 @@ public sealed class HangfireDeliveryJobsTests : IDisposable
     private static DeliveryJobInfo Info(int webhookId) => new(webhookId, $"ERP {webhookId}", "so.created", Count: 1);
 
     private long Enqueued() => _storage.GetMonitoringApi().EnqueuedCount("default");
-
-    private sealed class SilentLogProvider : ILogProvider, ILog
-    {
-        public ILog GetLogger(string name) => this;
-
-        public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
-    }
 }
