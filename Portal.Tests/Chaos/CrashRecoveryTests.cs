@@ -31,10 +31,11 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output, RunnerLog runne
     private const int PostingLead = 400;
 
     // The engine settings the duplicate bound is computed from, set here so the bound does not depend on the core count.
-    private const int Workers = 8;
-    private const int BatchSize = 100;
+    internal const int Workers = 8;
+    internal const int BatchSize = 100;
 
-    private static readonly Dictionary<string, string> Settings = new()
+    /// <summary>Also the cluster test's: a node killed there is taken over the same way.</summary>
+    internal static readonly Dictionary<string, string> Settings = new()
     {
         ["Portal__Jobs__Workers"] = Workers.ToString(CultureInfo.InvariantCulture),
         ["Portal__Delivery__BatchSize"] = BatchSize.ToString(CultureInfo.InvariantCulture),

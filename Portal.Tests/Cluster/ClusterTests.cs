@@ -25,29 +25,14 @@ public sealed class ClusterTests(ITestOutputHelper output, RunnerLog runnerLog) 
     private const int KillBurstEvents = 1_000;
     private const int Posters = 4;
     private const int PostingLead = 400;
-    private const int Workers = 8;
-    private const int BatchSize = 100;
+    private const int Workers = CrashRecoveryTests.Workers;
+    private const int BatchSize = CrashRecoveryTests.BatchSize;
     private const string Node1 = "node1";
     private const string Node2 = "node2";
 
     /// <summary>As in the crash test: a short lease and a recovery pass every 2 s, so the survivor takes over a killed
     /// node's claims within seconds.</summary>
-    private static readonly Dictionary<string, string> Settings = new()
-    {
-        ["Portal__Jobs__Workers"] = Workers.ToString(CultureInfo.InvariantCulture),
-        ["Portal__Delivery__BatchSize"] = BatchSize.ToString(CultureInfo.InvariantCulture),
-        ["Portal__Delivery__LeaseDuration"] = "00:00:08",
-        ["Portal__Delivery__Timeout"] = "00:00:05",
-        ["Portal__Jobs__RecoveryCron"] = "*/2 * * * * *",
-        ["Portal__Delivery__RetrySchedule__0"] = "00:00:01",
-        ["Portal__Delivery__RetrySchedule__1"] = "00:00:01",
-        ["Portal__Delivery__RetrySchedule__2"] = "00:00:01",
-        ["Portal__Delivery__RetrySchedule__3"] = "00:00:01",
-        ["Portal__Delivery__RetrySchedule__4"] = "00:00:01",
-        ["Portal__Delivery__RetrySchedule__5"] = "00:00:01",
-        ["Portal__Delivery__RetrySchedule__6"] = "00:00:01",
-        ["Logging__LogLevel__Default"] = "Warning",
-    };
+    private static readonly Dictionary<string, string> Settings = CrashRecoveryTests.Settings;
 
     [Fact]
     public async Task TwoNodes_ShareTheDeliveries_AndTheSurvivorFinishesAfterOneIsKilled()

@@ -451,7 +451,8 @@ public sealed class WebhookSenderTests
                 return first.Length;
             }
 
-            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            // Stalls, like a receiver that sends no more, until the sender gives up.
+            await new TaskCompletionSource().Task.WaitAsync(cancellationToken);
             return 0;
         }
 
