@@ -28,6 +28,8 @@ public sealed class ChromiumFixture : IAsyncLifetime
                 "do not run 'playwright install', which downloads a browser this network can't reach.");
         }
 
+        // Two cores run the whole suite at once: an expectation gets 15 s (Playwright's default is 5) before it fails.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -21,6 +21,7 @@ namespace Jakamo.Portal.Tests.Chaos;
 /// Run it alone with <c>dotnet test Portal.Tests --filter Category=Chaos</c>; <c>CHAOS_SEED=n</c> replays a seed.
 /// </summary>
 [Trait("Category", "Chaos")]
+[Collection(HeavyCollection.Name)]
 public sealed class CrashRecoveryTests(ITestOutputHelper output, RunnerLog runnerLog) : IClassFixture<RunnerLog>
 {
     private const int Events = 3_000;

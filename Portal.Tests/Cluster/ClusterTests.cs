@@ -19,6 +19,7 @@ namespace Jakamo.Portal.Tests.Cluster;
 /// Needs the servers that ./test.sh starts; run it alone with <c>dotnet test Portal.Tests --filter Category=Cluster</c>.
 /// </summary>
 [Trait("Category", "Cluster")]
+[Collection(HeavyCollection.Name)]
 public sealed class ClusterTests(ITestOutputHelper output, RunnerLog runnerLog) : IClassFixture<RunnerLog>
 {
     private const int Events = 3_000;

@@ -21,6 +21,7 @@ namespace Jakamo.Portal.Tests.Load;
 /// receive each committed attempt it may see exactly once.
 /// </summary>
 [Trait("Category", "Load")]
+[Collection(HeavyCollection.Name)]
 public sealed class EventBurstLoadTests(DeliveryAppFixture fixture, RunnerLog runnerLog, ITestOutputHelper output)
     : IClassFixture<DeliveryAppFixture>, IClassFixture<RunnerLog>
 {
