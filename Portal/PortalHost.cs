@@ -19,6 +19,7 @@ using Jakamo.Portal.Realtime;
 using Jakamo.Portal.Security;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
@@ -84,6 +85,11 @@ public static class PortalHost
         }
     }
 
+    private static bool IsPageNotFound(HttpContext context) =>
+        context.Response.StatusCode == StatusCodes.Status404NotFound && HttpMethods.IsGet(context.Request.Method)
+        && !PortalAuthentication.IsApiRequest(context.Request)
+        && context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
+
     public static WebApplication MapPortal(this WebApplication app)
     {
         app.UseSecurityHeaders();
@@ -115,6 +121,19 @@ public static class PortalHost
                         },
                     },
                 });
+            }
+        });
+
+        // An unknown page address gets the router's not-found page (the same one a hidden id gets), not an empty 404.
+        // Only a browser's GET for a page, and only a 404: API callers keep their problem details, and any other empty
+        // error (the Hangfire dashboard's 403, say) keeps its own status without a page that would misname it.
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.Use(async (context, next) =>
+        {
+            await next(context);
+            if (!IsPageNotFound(context) && context.Features.Get<IStatusCodePagesFeature>() is { } statusCodePages)
+            {
+                statusCodePages.Enabled = false;
             }
         });
 

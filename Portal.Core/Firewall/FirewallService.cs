@@ -134,6 +134,11 @@ public sealed class FirewallService(IDbContextFactory<PortalDbContext> dbFactory
             throw new PortalValidationException(field, "Enter a host name or IP address, for example erp.example.com.");
         }
 
+        if (SpecialUseNames.WhyUnreachable(normalized) is { } reason)
+        {
+            throw new PortalValidationException(field, $"{normalized} can never be reached: {reason}.");
+        }
+
         return normalized;
     }
 }

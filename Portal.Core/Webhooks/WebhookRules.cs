@@ -1,4 +1,5 @@
 using Jakamo.Portal.Core.Common;
+using Jakamo.Portal.Core.Deliveries.Sending;
 using Jakamo.Portal.Core.Events;
 
 namespace Jakamo.Portal.Core.Webhooks;
@@ -70,6 +71,11 @@ public static class WebhookRules
         if (!string.IsNullOrEmpty(uri.UserInfo))
         {
             errors.Add(field, $"{label} can't contain a user name or password; use the Authentication settings instead.");
+        }
+
+        if (SpecialUseNames.WhyUnreachable(uri.Host) is { } reason)
+        {
+            errors.Add(field, $"{label} can never be reached: {reason}.");
         }
     }
 

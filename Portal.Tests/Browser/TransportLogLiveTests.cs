@@ -1,17 +1,21 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Jakamo.Portal.Core.Demo;
 using Jakamo.Portal.Tests.Api;
 using Jakamo.Portal.Tests.Infrastructure;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace Jakamo.Portal.Tests.Browser;
 
 /// <summary>The live transport log in Chromium: attempts appear as they are committed, without a reload.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class TransportLogLiveTests(ChromiumFixture chromium) : IAsyncLifetime
+public sealed class TransportLogLiveTests(ChromiumFixture chromium, ITestOutputHelper output) : IAsyncLifetime
 {
     private const string PlatformKey = "browser-platform-key";
+
+    private readonly ConcurrentQueue<string> _browserErrors = new();
 
     private ReceiverScenario _scenario = default!;
     private IPage _page = default!;
@@ -25,6 +29,14 @@ public sealed class TransportLogLiveTests(ChromiumFixture chromium) : IAsyncLife
             ["Portal:Events:ApiKeys:0"] = PlatformKey,
         });
         _page = await chromium.NewPageAsync(App.BaseAddress);
+        _page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                _browserErrors.Enqueue(message.Text);
+            }
+        };
+        _page.PageError += (_, error) => _browserErrors.Enqueue(error);
     }
 
     [Fact]
@@ -96,6 +108,13 @@ public sealed class TransportLogLiveTests(ChromiumFixture chromium) : IAsyncLife
 
     public async Task DisposeAsync()
     {
+        // What a failure needs to be explained on CI, where nothing else of the run is kept: the browser's errors and the server's.
+        foreach (var line in _browserErrors.Select(e => $"browser: {e}")
+                     .Concat(App.LogLines.Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal))))
+        {
+            output.WriteLine(line);
+        }
+
         await _page.Context.CloseAsync();
         await _scenario.DisposeAsync();
     }

@@ -25,29 +25,34 @@ internal static class SpecialUseNames
 
     /// <summary>
     /// The addresses a name has without asking DNS: the loopback addresses for <c>localhost</c> and names under it
-    /// (RFC 6761 section 6.3). Throws <see cref="OutboundBlockedException"/> for a name that can never be reached:
-    /// <c>.invalid</c> (RFC 6761 section 6.4) and Tor's <c>.onion</c> (RFC 7686).
+    /// (RFC 6761 section 6.3). Throws <see cref="OutboundBlockedException"/> for a name that can never be reached
+    /// (see <see cref="WhyUnreachable"/>).
     /// </summary>
     public static IPAddress[]? LocalAnswer(string host)
     {
-        var name = host.TrimEnd('.').ToLowerInvariant();
-        if (IsWithin(name, "localhost"))
+        if (IsWithin(Normalize(host), "localhost"))
         {
             return LoopbackAddresses;
         }
 
+        return WhyUnreachable(host) is { } reason ? throw new OutboundBlockedException(host, reason) : null;
+    }
+
+    /// <summary>Why a name can never be reached, or null if it might be: <c>.invalid</c> names (RFC 6761 section 6.4)
+    /// never exist, and Tor's <c>.onion</c> names (RFC 7686) are out of the portal's reach. The webhook form and the
+    /// firewall refuse such names when saved; the outbound guard refuses them again at connect time.</summary>
+    public static string? WhyUnreachable(string host)
+    {
+        var name = Normalize(host);
         if (IsWithin(name, "invalid"))
         {
-            throw new OutboundBlockedException(host, "names under .invalid never exist (RFC 6761); correct the host name");
+            return "names under .invalid never exist (RFC 6761); correct the host name";
         }
 
-        if (IsWithin(name, "onion"))
-        {
-            throw new OutboundBlockedException(host, "names under .onion are Tor onion services, which the portal cannot reach (RFC 7686)");
-        }
-
-        return null;
+        return IsWithin(name, "onion") ? "names under .onion are Tor onion services, which the portal cannot reach (RFC 7686)" : null;
     }
+
+    private static string Normalize(string host) => host.TrimEnd('.').ToLowerInvariant();
 
     private static bool IsWithin(string name, string domain) =>
         name == domain || name.EndsWith("." + domain, StringComparison.Ordinal);

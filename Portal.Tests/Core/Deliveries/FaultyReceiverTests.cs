@@ -3,8 +3,10 @@ using System.Net.Sockets;
 using System.Text;
 using Jakamo.Portal.Core.Deliveries;
 using Jakamo.Portal.Core.Deliveries.Sending;
+using Jakamo.Portal.Core.Firewall;
 using Jakamo.Portal.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -170,9 +172,24 @@ public sealed class FaultyReceiverTests : FaultyReceiverScenario
     [Fact]
     public async Task NameUnderInvalid_IsRefusedWithoutAnyLookup()
     {
-        await H.OpenFirewallAsync("erp.invalid");
+        // The form and the firewall refuse such a name now; a webhook and an opening stored before they did still meet
+        // the guard at connect time, so both are written straight to the database here.
+        await using (var db = H.Core.NewDb())
+        {
+            db.FirewallOpenings.Add(new FirewallOpening { Host = "erp.invalid", CreatedAt = H.Core.Time.GetUtcNow().UtcDateTime, CreatedBy = "support" });
+            await db.SaveChangesAsync();
+        }
 
-        var attempt = await SingleAttemptAsync("https://erp.invalid/hook");
+        H.Core.Get<OpenedHostsCache>().Invalidate();
+        var webhook = await H.WebhookAsync(w => w.EventTypes = ["so.changed"]);
+        await using (var db = H.Core.NewDb())
+        {
+            await db.Webhooks.Where(w => w.Id == webhook.Id).ExecuteUpdateAsync(s => s.SetProperty(w => w.PayloadUrl, "https://erp.invalid/hook"));
+        }
+
+        var published = await H.PublishAsync("so.changed");
+        await H.RunJobsAsync();
+        var attempt = Assert.Single((await H.DeliveryAsync(published.EventId)).Attempts);
 
         AssertFailedWithoutAResponse(attempt, "Refused to connect to erp.invalid: names under .invalid never exist (RFC 6761); correct the host name");
 

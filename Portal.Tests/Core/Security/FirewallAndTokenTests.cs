@@ -45,6 +45,15 @@ public sealed class FirewallAndTokenTests : IAsyncLifetime
     public async Task FirewallOpening_RefusesWhatIsNotAHost(string host) =>
         await Assert.ThrowsAsync<PortalValidationException>(() => _services.Get<FirewallService>().AddAsync(TestData.Support, host, null));
 
+    [Theory]
+    [InlineData("erp.invalid", "erp.invalid can never be reached: names under .invalid never exist (RFC 6761); correct the host name.")]
+    [InlineData("https://ERP7X.onion/hook", "erp7x.onion can never be reached: names under .onion are Tor onion services, which the portal cannot reach (RFC 7686).")]
+    public async Task FirewallOpening_RefusesNamesThatCanNeverBeReached(string host, string expected)
+    {
+        var refused = await Assert.ThrowsAsync<PortalValidationException>(() => _services.Get<FirewallService>().AddAsync(TestData.Support, host, null));
+        Assert.Equal([expected], refused.Errors["host"]);
+    }
+
     [Fact]
     public async Task FirewallOpenings_AreForSupportOnly() =>
         await Assert.ThrowsAsync<PortalForbiddenException>(() => _services.Get<FirewallService>().AddAsync(TestData.AdminOf(1), "erp.example.com", null));

@@ -79,6 +79,19 @@ public sealed class WebhookFormRulesTests : WebhookServiceTestBase
         Assert.Contains(expected, errors[nameof(WebhookInput.PayloadUrl)][0], StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("https://erp.invalid/hook", "Payload URL can never be reached: names under .invalid never exist (RFC 6761); correct the host name.")]
+    [InlineData("https://ERP.Invalid./hook", "Payload URL can never be reached: names under .invalid never exist (RFC 6761); correct the host name.")]
+    [InlineData("https://erp7x.onion/hook", "Payload URL can never be reached: names under .onion are Tor onion services, which the portal cannot reach (RFC 7686).")]
+    public async Task PayloadUrl_RefusesNamesThatCanNeverBeReached(string url, string expected)
+    {
+        var errors = await ErrorsOf(() => Webhooks.CreateAsync(Admin, TestData.Webhook(w => w.PayloadUrl = url)));
+        Assert.Equal([expected], errors[nameof(WebhookInput.PayloadUrl)]);
+
+        // Only the special-use names themselves: a host that merely contains the word is an ordinary name.
+        await Webhooks.CreateAsync(Admin, TestData.Webhook(w => w.PayloadUrl = "https://invalid-orders.example.com/onion"));
+    }
+
     [Fact]
     public async Task PayloadUrl_IsAtMost2000Characters()
     {
