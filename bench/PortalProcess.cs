@@ -115,7 +115,7 @@ internal static class PortalProcess
                     return;
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException)
             {
                 // Not listening yet, or too busy starting to answer.
             }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text.Json;
 using Jakamo.Portal.Tests.Infrastructure;
 
@@ -131,9 +132,10 @@ internal sealed class EventPosting(Func<HttpClient> platform, int integrationId,
 
             return true;
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or SocketException or IOException)
         {
-            // Killed before it answered: the events may or may not be stored; the same post again settles it.
+            // Killed before it answered: the events may or may not be stored; the same post again settles it. A kill
+            // in the middle of connecting can also surface as a bare SocketException (ENOTCONN from the remote address).
             return false;
         }
     }
