@@ -17,9 +17,11 @@ public sealed record AttemptFilter
 
     public AttemptOutcome? Outcome { get; init; }
 
-    public DateTime? From { get; init; }
+    /// <summary>Taken as UTC (see <see cref="UtcTimes"/>), for the query and for <see cref="Matches"/> alike.</summary>
+    public DateTime? From { get; init => field = value?.AsUtc(); }
 
-    public DateTime? To { get; init; }
+    /// <summary>Exclusive; taken as UTC like <see cref="From"/>.</summary>
+    public DateTime? To { get; init => field = value?.AsUtc(); }
 
     /// <summary>Matches the event id, the external id or the reference (order number).</summary>
     public string? Search { get; init; }
@@ -75,12 +77,12 @@ internal sealed class AttemptLog(IDbContextFactory<PortalDbContext> dbFactory) :
             query = query.Where(a => a.Outcome == outcome);
         }
 
-        if (filter.From?.AsUtc() is { } from)
+        if (filter.From is { } from)
         {
             query = query.Where(a => a.StartedAt >= from);
         }
 
-        if (filter.To?.AsUtc() is { } to)
+        if (filter.To is { } to)
         {
             query = query.Where(a => a.StartedAt < to);
         }

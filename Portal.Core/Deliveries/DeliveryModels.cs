@@ -14,9 +14,11 @@ public sealed class DeliveryFilter
 
     public DeliveryStatus? Status { get; set; }
 
-    public DateTime? From { get; set; }
+    /// <summary>Taken as UTC (see <see cref="UtcTimes"/>).</summary>
+    public DateTime? From { get; set => field = value?.AsUtc(); }
 
-    public DateTime? To { get; set; }
+    /// <summary>Exclusive; taken as UTC like <see cref="From"/>.</summary>
+    public DateTime? To { get; set => field = value?.AsUtc(); }
 
     /// <summary>Matches the event id, the external id or the reference (order number).</summary>
     public string? Search { get; set; }

@@ -119,12 +119,12 @@ public sealed class DeliveryService(IDbContextFactory<PortalDbContext> dbFactory
             query = query.Where(d => d.Status == status);
         }
 
-        if (filter.From?.AsUtc() is { } from)
+        if (filter.From is { } from)
         {
             query = query.Where(d => d.CreatedAt >= from);
         }
 
-        if (filter.To?.AsUtc() is { } to)
+        if (filter.To is { } to)
         {
             query = query.Where(d => d.CreatedAt < to);
         }

@@ -17,6 +17,24 @@ public sealed class AttemptLogTests : IAsyncLifetime
     public async Task DisposeAsync() => await _h.DisposeAsync();
 
     [Fact]
+    public void DateRange_IsTakenAsUtc_ForTheLiveMatchAsForTheQuery()
+    {
+        var noon = new DateTime(2026, 12, 1, 12, 0, 0, DateTimeKind.Utc);
+        var attempt = new LiveAttempt(1, 1, 1, 1, "ERP", 1, "so.created", null, 1, AttemptTrigger.First, null, noon, 5,
+            AttemptOutcome.Succeeded, 200, DeliveryStatus.Succeeded, "");
+
+        // A time that does not say its zone is UTC; a local one is converted, whatever zone the server runs in.
+        var unspecified = new AttemptFilter { From = DateTime.SpecifyKind(noon, DateTimeKind.Unspecified), To = DateTime.SpecifyKind(noon.AddHours(1), DateTimeKind.Unspecified) };
+        Assert.Equal(DateTimeKind.Utc, unspecified.From!.Value.Kind);
+        Assert.True(unspecified.Matches(attempt));
+        var local = noon.AddMinutes(1).ToLocalTime();
+        Assert.Equal(noon.AddMinutes(1), new AttemptFilter { From = local }.From);
+        Assert.False(new AttemptFilter { From = local }.Matches(attempt));
+        Assert.Equal(noon, new DeliveryFilter { From = noon.ToLocalTime() }.From);
+        Assert.Equal(DateTimeKind.Utc, new DeliveryFilter { To = DateTime.SpecifyKind(noon, DateTimeKind.Unspecified) }.To!.Value.Kind);
+    }
+
+    [Fact]
     public async Task Filters_SelectExactlyTheMatchingAttempts_NewestFirst()
     {
         var erp = await _h.WebhookAsync(w => w.EventTypes = ["so.changed", "asn.created"], path: "erp");
